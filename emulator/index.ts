@@ -1,1 +1,98 @@
-export {};
+/**
+ * A local CometAPI (new-api) emulator for tests, demos and the benchmark.
+ *
+ * ```ts
+ * const emu = await startEmulator({ maskKeys: false });
+ * // emu.url, emu.accessToken, emu.userId, emu.control.advanceClock(3600) ...
+ * await emu.close();
+ * ```
+ */
+import { type EmulatorControl, EmulatorControlClient } from "./controlClient";
+import { EmulatorCore } from "./core";
+import { EmulatorServer } from "./server";
+import { EmulatorStore, type EmulatorUser, randomAccessToken } from "./store";
+import { defaultSwitches, type EmulatorSwitches, SWITCH_NAMES, validateSwitchPatch } from "./switches";
+
+export type { EmulatorControl } from "./controlClient";
+export { EmulatorControlClient, EmulatorControlError } from "./controlClient";
+export type { RequestCounts } from "./counts";
+export type { FaultKind, FaultSpec } from "./faults";
+export { EMULATOR_MODELS } from "./modelApi";
+export type { EmulatorKeyRecord, EmulatorUser } from "./store";
+export type { EmulatorSwitches, RateLimitSettings } from "./switches";
+export { DEFAULT_RATE_LIMITS, defaultSwitches } from "./switches";
+
+export interface EmulatorOptions extends Partial<EmulatorSwitches> {
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number;
+  /**
+   * JSON file persisting users, keys and the id counter across restarts (written atomically,
+   * coalesced; `close()` flushes). In memory only when unset.
+   * @default undefined
+   */
+  dataFile?: string;
+  /** Users to have at start (more are kept if the data file already has them). @default 1 */
+  users?: number;
+  /** Token for the control API. @default a random one (or the one in the data file) */
+  adminToken?: string;
+  /**
+   * Fixed start time, unix seconds: the clock is then frozen and moves only through the control
+   * API. When unset the clock follows real time (plus any advance).
+   * @default real time
+   */
+  clock?: number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  url: string;
+  /** Access token of the first user. */
+  accessToken: string;
+  /** Id of the first user (1 on a fresh store). */
+  userId: number;
+  adminToken: string;
+  users: EmulatorUser[];
+  control: EmulatorControl;
+  /** Stops the server (dropping held connections) and flushes the data file. */
+  close(): Promise<void>;
+}
+
+function switchesFrom(options: EmulatorOptions): EmulatorSwitches {
+  const given: Record<string, unknown> = {};
+  for (const name of SWITCH_NAMES) {
+    if (options[name] !== undefined) given[name] = options[name];
+  }
+  return { ...defaultSwitches(), ...validateSwitchPatch(given) };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const switches = switchesFrom(options);
+  const store = new EmulatorStore(options.dataFile, options.adminToken ?? randomAccessToken());
+  if (options.adminToken !== undefined) store.adminToken = options.adminToken;
+  const wanted = Math.max(1, options.users ?? 1);
+  while (store.listUsers().length < wanted) store.addUser();
+  store.changed();
+
+  const core = new EmulatorCore(switches, store, options.clock);
+  const server = new EmulatorServer(core, () => store.flush());
+  const port = await server.listen(options.port ?? 0);
+  const url = `http://127.0.0.1:${port}`;
+  const users = store.listUsers().sort((a, b) => a.userId - b.userId);
+  const first = users[0] as EmulatorUser;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    accessToken: first.accessToken,
+    userId: first.userId,
+    adminToken: store.adminToken,
+    users,
+    control: new EmulatorControlClient(url, store.adminToken),
+    close() {
+      closed ??= (async () => {
+        await server.close();
+        await store.flush();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The management API's auth middleware: the personal access token in `Authorization` (raw or
+ * with one leading `Bearer `), and the `New-Api-User` header when `requireUserHeader` is on.
+ */
+import type { EmulatorContext, RequestInfo } from "./context";
+import { goAtoi } from "./goJson";
+import { fail, jsonReply, type Reply } from "./reply";
+
+export const AUTH_MSG = {
+  noToken: "Unauthorized: not logged in and no access token provided",
+  invalidToken: "invalid access token",
+  noUserHeader: "New-Api-User header not provided",
+  badUserHeader: "New-Api-User header is not a valid user id",
+  userMismatch: "New-Api-User does not match the user of the access token",
+} as const;
+
+function header(req: RequestInfo, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function unauthorized(message: string): Reply {
+  return jsonReply(401, { success: false, message });
+}
+
+export function authenticateUser(
+  ctx: EmulatorContext,
+  req: RequestInfo,
+): { ok: true; userId: number } | { ok: false; reply: Reply } {
+  const raw = header(req, "authorization") ?? "";
+  if (raw === "") return { ok: false, reply: unauthorized(AUTH_MSG.noToken) };
+  const token = (raw.startsWith("Bearer ") ? raw.slice(7) : raw).trim();
+  const user = token === "" ? undefined : ctx.store.userByAccessToken(token);
+  if (!user) return { ok: false, reply: fail(AUTH_MSG.invalidToken) };
+  if (ctx.switches.requireUserHeader) {
+    const h = header(req, "new-api-user") ?? "";
+    if (h === "") return { ok: false, reply: unauthorized(AUTH_MSG.noUserHeader) };
+    const parsed = goAtoi(h);
+    if (!parsed.ok) return { ok: false, reply: unauthorized(AUTH_MSG.badUserHeader) };
+    if (parsed.value !== user.userId) return { ok: false, reply: unauthorized(AUTH_MSG.userMismatch) };
+  }
+  return { ok: true, userId: user.userId };
+}
