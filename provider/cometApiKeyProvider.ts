@@ -1,0 +1,505 @@
+/**
+ * The lifecycle of a CometAPI key as a Pulumi dynamic provider: check, diff, create, read,
+ * update, delete. HTTP details live in `client.ts`/`http.ts`; this file holds the rules.
+ *
+ * - Quota is an allotment, not a mirror: diff compares configured quotas only; an update that
+ *   does not change `quota` sends the live remaining quota read just before, so usage is never
+ *   reset.
+ * - Update is full replacement on the server: every field is always sent, and `status` is carried
+ *   so builds whose full update applies it keep it. Status changes use status-only updates.
+ * - `enabled` is the user's wish; `expired`/`exhausted` are the server's facts, reported and not
+ *   fought. Reviving a key takes a full update that fixes expiry/quota, then a status change.
+ * - Any failure after a key exists carries its id, so the engine records it instead of leaking it.
+ */
+import { createHash } from "node:crypto";
+import { type ApiKeyFields, type ApiKeyRecord, CometApiClient, WireKeyStatus } from "./client.js";
+import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
+import { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
+import {
+  KeyInitializationError,
+  KeyNotFoundError,
+  OutcomeUnknownError,
+  UnsatisfiableChangeError,
+} from "./errors.js";
+import type { HttpOptions } from "./http.js";
+import { type CometApiKeyInputs, checkInputs, isUnknown, parseExpiry, toIso } from "./inputs.js";
+import { canonicalIpEntry } from "./ip.js";
+import { KeyRevealer } from "./keyRevealer.js";
+import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
+import { hasExpired, type KeyStatus, keyStatusOf } from "./keyStatus.js";
+
+/** What the resource exposes: the normalised inputs plus what the service reports. */
+export interface CometApiKeyOutputs extends CometApiKeyInputs {
+  keyId: number;
+  /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
+  key?: string;
+  maskedKey: string;
+  status: KeyStatus;
+  remainingQuota: number;
+  usedQuota: number;
+  createdAt: string;
+  accessedAt: string;
+}
+
+/** The subset of `pulumi.dynamic.ResourceProvider` this provider implements (no SDK import needed). */
+export interface CometApiKeyProvider {
+  configure(req: { config: { get(key: string): string | undefined } }): Promise<void>;
+  check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{
+    inputs: Record<string, unknown>;
+    failures: { property: string; reason: string }[];
+  }>;
+  diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
+  read(
+    id: string,
+    props?: Record<string, unknown>,
+  ): Promise<{
+    id: string;
+    props?: Record<string, unknown>;
+    inputs?: Record<string, unknown>;
+  }>;
+  update(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ outs: Record<string, unknown> }>;
+  delete(id: string, props: Record<string, unknown>): Promise<void>;
+}
+
+/** Tuning for tests and scripts; programs use the defaults. */
+export interface CometApiKeyProviderOptions {
+  /** HTTP timeouts, concurrency and retry budget. */
+  http?: HttpOptions;
+  /** Id resolution after create. */
+  resolver?: CreatedKeyResolverOptions;
+  /** The shared listing behind refresh. */
+  snapshot?: KeySnapshotOptions;
+  /** Connection settings; when absent, `configure()` and then the environment decide. */
+  connection?: ConnectionSettings;
+}
+
+/** Everything one connection shares across the calls of one provider process. */
+interface Session {
+  client: CometApiClient;
+  resolver: CreatedKeyResolver;
+  revealer: KeyRevealer;
+  snapshot: KeySnapshot;
+}
+
+/** The properties compared by diff: all of them can change in place. */
+const COMPARED = [
+  "name",
+  "expiresAt",
+  "quota",
+  "unlimitedQuota",
+  "models",
+  "allowIps",
+  "group",
+  "crossGroupRetry",
+  "enabled",
+] as const;
+
+/** Creates a provider with its own sessions; `cometApiKeyProvider` is the shared default. */
+export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = {}): CometApiKeyProvider {
+  let configured: ConnectionSources = {};
+  const sessions = new Map<string, Session>();
+
+  function session(): Session {
+    const settings = options.connection ?? resolveConnection(configured);
+    const id = createHash("sha256")
+      .update(`${settings.baseUrl}\n${settings.userId ?? ""}\n${settings.accessToken}`)
+      .digest("hex");
+    let s = sessions.get(id);
+    if (!s) {
+      const client = new CometApiClient({ ...settings, ...options.http });
+      s = {
+        client,
+        resolver: new CreatedKeyResolver(client, options.resolver),
+        revealer: new KeyRevealer(client),
+        snapshot: new KeySnapshot(client, options.snapshot),
+      };
+      sessions.set(id, s);
+    }
+    return s;
+  }
+
+  /** The full key value of a record: from the record when unmasked, else revealed once. */
+  async function keyValueOf(s: Session, record: ApiKeyRecord): Promise<string> {
+    const raw = isMasked(record.key) ? await s.revealer.reveal(record.id) : record.key;
+    return `sk-${raw}`;
+  }
+
+  /**
+   * Brings key `live` to the declared inputs, in the order the service requires, and returns the
+   * final record. `remainQuota` is what the full update sends.
+   */
+  async function converge(
+    s: Session,
+    live: ApiKeyRecord,
+    inputs: CometApiKeyInputs,
+    remainQuota: number,
+    attemptingRevival: boolean,
+  ): Promise<ApiKeyRecord> {
+    const id = live.id;
+    const fields = fieldsOf(inputs, remainQuota);
+    const now = s.client.serverNow();
+    const stuck = live.status === WireKeyStatus.expired || live.status === WireKeyStatus.exhausted;
+    const revivable =
+      !hasExpired(fields.expiredTime, now) && (fields.unlimitedQuota || fields.remainQuota > 0);
+    if (inputs.enabled && stuck && attemptingRevival && !revivable) {
+      throw new UnsatisfiableChangeError(revivalAdvice(live, fields, now), `update key ${id}`);
+    }
+    let record = live;
+    if (!inputs.enabled && record.status === WireKeyStatus.enabled) {
+      record = (await s.client.setKeyStatus(id, WireKeyStatus.disabled)) ?? {
+        ...record,
+        status: WireKeyStatus.disabled,
+      };
+    }
+    const quotaIsExplicit = remainQuota !== live.remainQuota;
+    if (!sameFields(fieldsOf(recordInputs(record), record.remainQuota), fields, quotaIsExplicit)) {
+      record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit);
+    }
+    const wantEnabled = inputs.enabled && (record.status === WireKeyStatus.disabled || (stuck && revivable));
+    if (wantEnabled && record.status !== WireKeyStatus.enabled) {
+      record = (await s.client.setKeyStatus(id, WireKeyStatus.enabled)) ?? {
+        ...record,
+        status: WireKeyStatus.enabled,
+      };
+    }
+    s.snapshot.remember(record);
+    return record;
+  }
+
+  /**
+   * The full update, reconciled when its outcome is unknown: read back; when it did not take
+   * effect, send it again with the live quota read just now (so usage in between is kept).
+   */
+  async function fullUpdate(
+    s: Session,
+    before: ApiKeyRecord,
+    fields: ApiKeyFields,
+    inputs: CometApiKeyInputs,
+    quotaIsExplicit: boolean,
+  ): Promise<ApiKeyRecord> {
+    let current = before;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await s.client.updateKey(current.id, fields, current.status);
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError) || attempt >= 3) throw error;
+        const after = await s.client.getKey(current.id);
+        // Usage charged since `current` was read is added back before comparing quotas.
+        const remainAsSent = after.remainQuota + after.usedQuota - current.usedQuota;
+        if (sameFields(fieldsOf(recordInputs(after), remainAsSent), fields, quotaIsExplicit)) return after;
+        current = after;
+        if (!quotaIsExplicit) fields = fieldsOf(inputs, limitedRemain(after));
+      }
+    }
+  }
+
+  const provider: CometApiKeyProvider = {
+    async configure(req) {
+      configured = {
+        accessToken: req.config.get("cometapi:accessToken"),
+        baseUrl: req.config.get("cometapi:baseUrl"),
+        userId: req.config.get("cometapi:userId"),
+      };
+    },
+
+    async check(olds, news) {
+      const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000));
+      return { inputs: definedOnly(inputs), failures };
+    },
+
+    async diff(_id, olds, news) {
+      const changes = COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
+      const replaces: string[] = [];
+      const adopt = news.adoptKeyId;
+      if (adopt !== undefined && !isUnknown(adopt) && adopt !== olds.keyId && adopt !== olds.adoptKeyId) {
+        replaces.push("adoptKeyId");
+      }
+      return { changes: changes.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(raw) {
+      const inputs = raw as unknown as CometApiKeyInputs;
+      const s = session();
+      if (inputs.adoptKeyId !== undefined) return adopt(s, inputs);
+      const created = await s.resolver.createKey(
+        fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)),
+      );
+      let record = created;
+      try {
+        if (!inputs.enabled) {
+          record = (await s.client.setKeyStatus(record.id, WireKeyStatus.disabled)) ?? {
+            ...record,
+            status: WireKeyStatus.disabled,
+          };
+        }
+        const key = await keyValueOf(s, record);
+        s.snapshot.remember(record);
+        return { id: String(record.id), outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+      } catch (error) {
+        throw initFailure(error, "create", inputs, record, s);
+      }
+    },
+
+    async read(id, props = {}) {
+      const s = session();
+      const record = await s.snapshot.find(Number(id));
+      if (!record) return { id: "" };
+      const old = props as Partial<CometApiKeyOutputs>;
+      const inputs = refreshedInputs(old, record);
+      const key =
+        typeof old.key === "string" ? old.key : isMasked(record.key) ? undefined : `sk-${record.key}`;
+      const outs = outputsOf(inputs, record, key, s.client.serverNow());
+      return { id, props: outs, inputs: definedOnly({ ...inputs }) };
+    },
+
+    async update(id, olds, news) {
+      const old = olds as Partial<CometApiKeyOutputs>;
+      const inputs = news as unknown as CometApiKeyInputs;
+      const s = session();
+      let live: ApiKeyRecord;
+      try {
+        live = await s.client.getKey(Number(id));
+      } catch (error) {
+        if (error instanceof KeyNotFoundError) {
+          throw new KeyNotFoundError(
+            `update key ${id}`,
+            `key ${id} no longer exists (deleted outside Pulumi?). Run \`pulumi refresh\` to drop it from the ` +
+              "state, then `pulumi up` to create a new one",
+          );
+        }
+        throw error;
+      }
+      const quotaChanged = old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota;
+      const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);
+      const attemptingRevival =
+        quotaChanged || old.enabled !== inputs.enabled || old.expiresAt !== inputs.expiresAt;
+      const record = await converge(s, live, inputs, remain, attemptingRevival);
+      let key = typeof old.key === "string" ? old.key : undefined;
+      if (key === undefined) {
+        try {
+          key = await keyValueOf(s, record);
+        } catch (error) {
+          throw initFailure(error, "update", inputs, record, s);
+        }
+      }
+      return { outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+    },
+
+    async delete(id) {
+      const s = session();
+      try {
+        await s.client.deleteKey(Number(id));
+      } catch (error) {
+        if (!(error instanceof KeyNotFoundError)) throw error;
+      }
+      s.snapshot.forget(Number(id));
+    },
+  };
+
+  /** Takes over an existing key and converges it to the declared inputs. */
+  async function adopt(
+    s: Session,
+    inputs: CometApiKeyInputs,
+  ): Promise<{ id: string; outs: Record<string, unknown> }> {
+    const id = inputs.adoptKeyId as number;
+    let live: ApiKeyRecord;
+    try {
+      live = await s.client.getKey(id);
+    } catch (error) {
+      if (error instanceof KeyNotFoundError) {
+        throw new KeyNotFoundError(
+          `adopt key ${id}`,
+          `adoptKeyId ${id}: no key with this id is visible to this access token (it does not exist, was deleted, ` +
+            "or belongs to another user). Check the id in the CometAPI console's key list",
+        );
+      }
+      throw error;
+    }
+    const remain = inputs.unlimitedQuota ? live.remainQuota : (inputs.quota ?? 0);
+    let record = live;
+    try {
+      record = await converge(s, live, inputs, remain, true);
+      const key = await keyValueOf(s, record);
+      return { id: String(id), outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+    } catch (error) {
+      throw initFailure(error, "adopt", inputs, record, s);
+    }
+  }
+
+  return provider;
+}
+
+/** The provider programs use (through the SDK's thin loader). */
+export const cometApiKeyProvider: CometApiKeyProvider = createCometApiKeyProvider();
+
+/** The wire fields for declared inputs. */
+function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKeyFields {
+  const expires = inputs.expiresAt === undefined ? -1 : parseExpiry(inputs.expiresAt);
+  return {
+    name: inputs.name,
+    expiredTime: typeof expires === "number" ? expires : -1,
+    remainQuota,
+    unlimitedQuota: inputs.unlimitedQuota,
+    modelLimits: [...inputs.models],
+    allowIps: [...inputs.allowIps],
+    group: inputs.group,
+    crossGroupRetry: inputs.crossGroupRetry,
+  };
+}
+
+/** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
+function limitedRemain(record: ApiKeyRecord): number {
+  return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
+}
+
+/** Whether two field sets are the same on the server; `remainQuota` counts only when `compareQuota`. */
+function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boolean): boolean {
+  return (
+    a.name === b.name &&
+    a.expiredTime === b.expiredTime &&
+    a.unlimitedQuota === b.unlimitedQuota &&
+    (!compareQuota || a.unlimitedQuota || a.remainQuota === b.remainQuota) &&
+    sameSet(a.modelLimits, b.modelLimits) &&
+    sameSet(a.allowIps.map(canonicalIpEntry), b.allowIps.map(canonicalIpEntry)) &&
+    a.group === b.group &&
+    a.crossGroupRetry === b.crossGroupRetry
+  );
+}
+
+/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
+function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
+  return {
+    name: record.name,
+    // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
+    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    unlimitedQuota: record.unlimitedQuota,
+    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
+    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
+    group: record.group,
+    crossGroupRetry: record.crossGroupRetry,
+    enabled: record.status !== WireKeyStatus.disabled,
+  };
+}
+
+/** Inputs after a refresh: live values for what can drift, the configured allotment and wishes kept. */
+function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord): CometApiKeyInputs {
+  const live = recordInputs(record);
+  const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
+  return {
+    ...live,
+    ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
+    enabled: stuck ? (old.enabled ?? true) : live.enabled,
+    ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
+    ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
+    ...(old.__autoNamed === undefined ? {} : { __autoNamed: old.__autoNamed }),
+  };
+}
+
+function outputsOf(
+  inputs: CometApiKeyInputs,
+  record: ApiKeyRecord,
+  key: string | undefined,
+  serverNow: number,
+): Record<string, unknown> {
+  const outputs: CometApiKeyOutputs = {
+    ...inputs,
+    models: [...inputs.models].sort(),
+    allowIps: [...inputs.allowIps].sort(),
+    keyId: record.id,
+    key,
+    maskedKey: `sk-${maskKey(record.key)}`,
+    status: keyStatusOf(record, serverNow),
+    remainingQuota: record.remainQuota,
+    usedQuota: record.usedQuota,
+    createdAt: toIso(record.createdTime),
+    accessedAt: toIso(record.accessedTime),
+  };
+  return definedOnly(outputs);
+}
+
+/** The error for a failure after the key exists: carries the id so the engine keeps the key. */
+function initFailure(
+  error: unknown,
+  step: string,
+  inputs: CometApiKeyInputs,
+  record: ApiKeyRecord,
+  s: Session,
+): KeyInitializationError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KeyInitializationError(
+    `${step} key ${record.id}: the key exists, but a later step failed: ${reason}. It is recorded in the stack; ` +
+      "run `pulumi up` again to finish.",
+    `${step} key ${record.id}`,
+    String(record.id),
+    outputsOf(inputs, record, undefined, s.client.serverNow()),
+    { cause: error },
+  );
+}
+
+function revivalAdvice(live: ApiKeyRecord, fields: ApiKeyFields, now: number): string {
+  if (hasExpired(fields.expiredTime, now)) {
+    return (
+      `key ${live.id} is expired and cannot be re-enabled while expiresAt (${toIso(fields.expiredTime)}) is in the past: ` +
+      "set expiresAt to a future time or remove it (never expires), or set enabled: false"
+    );
+  }
+  return (
+    `key ${live.id} is exhausted (remaining quota ${live.remainQuota}) and cannot be re-enabled without quota: ` +
+    "raise quota (a changed quota sets a new allotment) or set unlimitedQuota: true, or set enabled: false"
+  );
+}
+
+function sameValue(property: (typeof COMPARED)[number], a: unknown, b: unknown): boolean {
+  if (property === "models") return sameSet(asStrings(a), asStrings(b));
+  if (property === "allowIps")
+    return sameSet(asStrings(a).map(canonicalIpEntry), asStrings(b).map(canonicalIpEntry));
+  if (property === "expiresAt") return expiryOf(a) === expiryOf(b);
+  if (property === "group") return (a ?? "") === (b ?? "");
+  if (property === "unlimitedQuota" || property === "crossGroupRetry") return (a ?? false) === (b ?? false);
+  if (property === "enabled") return (a ?? true) === (b ?? true);
+  return a === b;
+}
+
+function expiryOf(value: unknown): number {
+  if (value === undefined || value === null) return -1;
+  const parsed = parseExpiry(value);
+  return typeof parsed === "number" ? parsed : Number.NaN;
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
+
+function isMasked(key: string): boolean {
+  return key.includes("*");
+}
+
+/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
+function maskKey(key: string): string {
+  if (isMasked(key)) return key;
+  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
+  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
+}
+
+/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
+function definedOnly<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

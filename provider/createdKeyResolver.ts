@@ -1,0 +1,306 @@
+/**
+ * `CreatedKeyResolver`: creates keys and finds their ids.
+ *
+ * CometAPI's create answers only `{success, message}`. The new key is found by listing (newest
+ * first) and claiming a key that matches what was sent and did not exist before the create was
+ * sent. The rules that keep this exact:
+ *
+ * - **Baseline.** Every create remembers the highest id seen by a listing that finished before it
+ *   was sent; only keys above it can be its own. Ids are auto-increment, so one cheap listing per
+ *   process is enough and later listings keep the baseline current.
+ * - **Identical concurrent creates** (same fields) share a group: each claims a different key,
+ *   creates whose request succeeded first. A group never claims more keys than it has creates:
+ *   when more new keys match than this process created, someone else created an identical key at
+ *   the same moment and every waiting create of the group fails with the candidate ids
+ *   (`AmbiguousKeyError`) instead of guessing.
+ * - **Unknown outcomes** (timeout, reset, lost response): the create is reconciled by listing; it
+ *   claims a matching key when one is left, and is sent again only after two listings, the second
+ *   after a grace period, showed that it did not take effect.
+ * - **Coalescing.** One listing serves every create that is waiting at that moment; a round starts
+ *   once no create of this process is still being sent (or after a short gather time), so a burst
+ *   of parallel creates costs one listing, not one each.
+ */
+import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
+import { MAX_PAGE_SIZE } from "./client.js";
+import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "./errors.js";
+import { canonicalIpEntry } from "./ip.js";
+
+export interface CreatedKeyResolverOptions {
+  /**
+   * Wait before the confirming listing of a create whose outcome is unknown.
+   * @default 2_000
+   * @example { unknownOutcomeGraceMs: 200 }
+   */
+  unknownOutcomeGraceMs?: number;
+  /**
+   * Longest wait for parallel creates to finish sending before a listing round starts anyway.
+   * @default 250
+   * @example { gatherMs: 50 }
+   */
+  gatherMs?: number;
+  /**
+   * Listing rounds a successful create may miss its key before it fails.
+   * @default 4
+   * @example { maxMisses: 2 }
+   */
+  maxMisses?: number;
+  /**
+   * Times an unknown-outcome create may be sent again after listings proved it absent.
+   * @default 2
+   * @example { maxResends: 0 }
+   */
+  maxResends?: number;
+}
+
+interface PendingCreate {
+  readonly fingerprint: string;
+  readonly name: string;
+  readonly baselineId: number;
+  phase: "sending" | "sent" | "unknown";
+  misses: number;
+  settle?: (result: ApiKeyRecord | "absent" | Error) => void;
+}
+
+export class CreatedKeyResolver {
+  private readonly options: Required<CreatedKeyResolverOptions>;
+  private knownMaxId: number | undefined;
+  private baselineListing: Promise<number> | undefined;
+  private readonly claimed = new Set<number>();
+  private readonly pending = new Set<PendingCreate>();
+  private roundRunning = false;
+  private roundWanted = false;
+  private gatherTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly client: CometApiClient,
+    options: CreatedKeyResolverOptions = {},
+  ) {
+    this.options = {
+      unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
+      gatherMs: options.gatherMs ?? 250,
+      maxMisses: options.maxMisses ?? 4,
+      maxResends: options.maxResends ?? 2,
+    };
+  }
+
+  /** Creates a key with `fields` and returns the record of exactly that new key. */
+  async createKey(fields: ApiKeyFields): Promise<ApiKeyRecord> {
+    for (let resend = 0; ; resend += 1) {
+      const pending: PendingCreate = {
+        fingerprint: fingerprintOfFields(fields),
+        name: fields.name,
+        baselineId: await this.baseline(),
+        phase: "sending",
+        misses: 0,
+      };
+      const settled = new Promise<ApiKeyRecord | "absent" | Error>((resolve) => {
+        pending.settle = resolve;
+      });
+      this.pending.add(pending);
+      try {
+        await this.client.createKey(fields);
+        pending.phase = "sent";
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknownError)) {
+          this.pending.delete(pending);
+          this.requestRound();
+          throw error;
+        }
+        pending.phase = "unknown";
+      }
+      this.requestRound();
+      const result = await settled;
+      if (result instanceof Error) throw result;
+      if (result !== "absent") return result;
+      if (resend >= this.options.maxResends) {
+        throw new CreatedKeyNotFoundError(
+          `create key "${fields.name}": the service's answer was lost ${resend + 1} times and listing shows ` +
+            "that no such key was created; nothing was left behind. Check connectivity and run the update again.",
+          "create key",
+        );
+      }
+    }
+  }
+
+  /** Highest key id known to exist; the first call in a process costs one small listing. */
+  private async baseline(): Promise<number> {
+    if (this.knownMaxId !== undefined) return this.knownMaxId;
+    this.baselineListing ??= this.client
+      .listKeys({ page: 1, pageSize: 1 })
+      .then((page) => this.observeMaxId(page.items[0]?.id ?? 0))
+      .finally(() => {
+        this.baselineListing = undefined;
+      });
+    return this.baselineListing;
+  }
+
+  private observeMaxId(id: number): number {
+    this.knownMaxId = Math.max(this.knownMaxId ?? 0, id);
+    return this.knownMaxId;
+  }
+
+  /** Asks for a listing round; rounds run one at a time, and one asked for during a round runs after it. */
+  private requestRound(delayMs = 0): void {
+    if (delayMs > 0) {
+      setTimeout(() => this.requestRound(), delayMs).unref();
+      return;
+    }
+    this.roundWanted = true;
+    if (this.roundRunning) return;
+    const stillSending = [...this.pending].some((p) => p.phase === "sending");
+    if (stillSending) {
+      // Let parallel creates finish sending so one listing serves them all, within gatherMs.
+      this.gatherTimer ??= setTimeout(() => {
+        this.gatherTimer = undefined;
+        this.startRounds();
+      }, this.options.gatherMs);
+      return;
+    }
+    this.startRounds();
+  }
+
+  private startRounds(): void {
+    if (this.roundRunning || !this.roundWanted) return;
+    if (this.gatherTimer) {
+      clearTimeout(this.gatherTimer);
+      this.gatherTimer = undefined;
+    }
+    this.roundRunning = true;
+    void (async () => {
+      try {
+        while (this.roundWanted) {
+          this.roundWanted = false;
+          await this.runRound();
+        }
+      } finally {
+        this.roundRunning = false;
+      }
+    })();
+  }
+
+  private async runRound(): Promise<void> {
+    const waiting = [...this.pending].filter((p) => p.phase !== "sending");
+    if (waiting.length === 0) return;
+    const floor = Math.min(...[...this.pending].map((p) => p.baselineId));
+    let fresh: ApiKeyRecord[];
+    try {
+      fresh = await this.listNewerThan(floor);
+    } catch (error) {
+      for (const p of waiting) {
+        this.pending.delete(p);
+        p.settle?.(
+          new CreatedKeyNotFoundError(
+            `create key "${p.name}": ${p.phase === "sent" ? "the key was created but" : "the create's outcome is unknown and"} ` +
+              `listing keys to find it failed: ${(error as Error).message}. Look for a key named "${p.name}" in the CometAPI ` +
+              "console; adopt it with `adoptKeyId` or delete it before running the update again.",
+            "create key",
+            { cause: error },
+          ),
+        );
+      }
+      return;
+    }
+    const groups = new Map<string, PendingCreate[]>();
+    for (const p of this.pending) groups.set(p.fingerprint, [...(groups.get(p.fingerprint) ?? []), p]);
+    let retryIn = 0;
+    for (const [fingerprint, members] of groups) {
+      const ready = members.filter((p) => p.phase !== "sending");
+      if (ready.length === 0) continue;
+      const groupFloor = Math.min(...members.map((p) => p.baselineId));
+      const candidates = fresh
+        .filter((r) => r.id > groupFloor && !this.claimed.has(r.id) && fingerprintOfRecord(r) === fingerprint)
+        .sort((a, b) => a.id - b.id);
+      if (candidates.length > members.length) {
+        const error = new AmbiguousKeyError(
+          ready[0]?.name ?? "",
+          candidates.map((r) => r.id),
+        );
+        for (const p of ready) {
+          this.pending.delete(p);
+          p.settle?.(error);
+        }
+        continue;
+      }
+      const anySending = members.some((p) => p.phase === "sending");
+      const order = [
+        ...ready.filter((p) => p.phase === "sent"),
+        ...ready.filter((p) => p.phase === "unknown"),
+      ];
+      for (const p of order) {
+        // An unknown outcome may only take a key once no identical create is still in flight:
+        // that key may be the in-flight one's.
+        const mayClaim = p.phase === "sent" || !anySending;
+        const claim = mayClaim
+          ? candidates.find((r) => r.id > p.baselineId && !this.claimed.has(r.id))
+          : undefined;
+        if (claim) {
+          this.claimed.add(claim.id);
+          this.pending.delete(p);
+          p.settle?.(claim);
+          continue;
+        }
+        if (!mayClaim) continue;
+        p.misses += 1;
+        if (p.phase === "sent" && p.misses >= this.options.maxMisses) {
+          this.pending.delete(p);
+          p.settle?.(
+            new CreatedKeyNotFoundError(
+              `create key "${p.name}": CometAPI accepted the create, but no matching new key appeared in ${p.misses} ` +
+                `listings. Look for a key named "${p.name}" in the console; adopt it with \`adoptKeyId\` or delete it.`,
+              "create key",
+            ),
+          );
+        } else if (p.phase === "unknown" && p.misses >= 2) {
+          this.pending.delete(p);
+          p.settle?.("absent");
+        } else {
+          retryIn = Math.max(
+            retryIn,
+            p.phase === "unknown" ? this.options.unknownOutcomeGraceMs : 200 * 2 ** (p.misses - 1),
+          );
+        }
+      }
+    }
+    if (retryIn > 0) this.requestRound(retryIn);
+  }
+
+  /** Keys with an id above `floor`, newest first, paging as deep as needed. */
+  private async listNewerThan(floor: number): Promise<ApiKeyRecord[]> {
+    const found: ApiKeyRecord[] = [];
+    for (let page = 1; ; page += 1) {
+      const result = await this.client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
+      if (page === 1 && result.items[0]) this.observeMaxId(result.items[0].id);
+      found.push(...result.items.filter((r) => r.id > floor));
+      const last = result.items.at(-1);
+      if (result.items.length < MAX_PAGE_SIZE || !last || last.id <= floor) return found;
+    }
+  }
+}
+
+/** What the server stores for a create, in a comparable form. */
+export function fingerprintOfFields(f: ApiKeyFields): string {
+  return JSON.stringify([
+    f.name,
+    f.expiredTime <= 0 ? -1 : f.expiredTime,
+    f.unlimitedQuota,
+    f.unlimitedQuota ? 0 : f.remainQuota,
+    [...f.modelLimits].sort(),
+    f.allowIps.map(canonicalIpEntry).sort(),
+    f.group,
+    f.crossGroupRetry,
+  ]);
+}
+
+/** The same fingerprint read off a record; usage since the create is added back to the quota. */
+export function fingerprintOfRecord(r: ApiKeyRecord): string {
+  return fingerprintOfFields({
+    name: r.name,
+    expiredTime: r.expiredTime,
+    unlimitedQuota: r.unlimitedQuota,
+    remainQuota: r.remainQuota + r.usedQuota,
+    modelLimits: r.modelLimitsEnabled ? r.modelLimits : [],
+    allowIps: r.allowIps,
+    group: r.group,
+    crossGroupRetry: r.crossGroupRetry,
+  });
+}

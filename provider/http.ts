@@ -1,0 +1,398 @@
+/**
+ * The HTTP layer: one undici agent with keep-alive, connect and request timeouts, a bounded
+ * number of requests in flight, and retries with full jitter inside a total time budget.
+ *
+ * Retry rules follow what a request can have done on the server:
+ * - `idempotent` requests (GET, DELETE, status-only PUT, key reveal) retry on network errors,
+ *   malformed answers, 408, 429 and 5xx;
+ * - `not-if-sent` requests (create, full update) retry only when the server provably did not run
+ *   them: 429 (the rate limiter answers before any handler) and connections that never opened.
+ *   Anything else becomes an `OutcomeUnknownError` for the caller to reconcile by reading back.
+ *
+ * The service answers business errors as HTTP 200 `success:false`; those become typed errors and
+ * are never retried. The access token is sent as a header and appears in no error or log.
+ */
+import { Agent, request, errors as undiciErrors } from "undici";
+import type { z } from "zod";
+import {
+  ApiBusinessError,
+  AuthenticationError,
+  type CometApiError,
+  HttpStatusError,
+  KeyNotFoundError,
+  NetworkError,
+  OutcomeUnknownError,
+  RateLimitedError,
+  ResponseShapeError,
+} from "./errors.js";
+import { envelopeSchema } from "./wire.js";
+
+/** Tuning of the HTTP layer. Every field is optional. */
+export interface HttpOptions {
+  /**
+   * Time to open a connection.
+   * @default 10_000
+   * @example { connectTimeoutMs: 3_000 }
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Time for one request, from sending to the last byte of the answer.
+   * @default 30_000
+   * @example { requestTimeoutMs: 5_000 }
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Requests in flight at once; the rest queue.
+   * @default 8
+   * @example { maxConcurrentRequests: 4 }
+   */
+  maxConcurrentRequests?: number;
+  /**
+   * Total time one call may spend on retries and waiting out rate limits. The default covers one
+   * full window of new-api's default management rate limit (180 requests / 180 s).
+   * @default 300_000
+   * @example { retryBudgetMs: 60_000 }
+   */
+  retryBudgetMs?: number;
+  /**
+   * First retry delay; later ones double, with full jitter, up to `retryMaxDelayMs`.
+   * @default 250
+   * @example { retryBaseDelayMs: 50 }
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * Largest delay between two attempts (a larger `Retry-After` is still honoured).
+   * @default 20_000
+   * @example { retryMaxDelayMs: 5_000 }
+   */
+  retryMaxDelayMs?: number;
+}
+
+/** Where and as whom to connect. */
+export interface HttpTarget {
+  /** Base URL without the `/api` part, e.g. `https://api.cometapi.com`. */
+  baseUrl: string;
+  /** The personal access token; sent as `Authorization`, never logged. */
+  accessToken: string;
+  /** Sent as `New-Api-User` when set. */
+  userId?: number;
+}
+
+export type RetryPolicy = "idempotent" | "not-if-sent";
+
+export interface ApiRequest {
+  /** For messages: `"list keys"`, `"update key 12"`. */
+  operation: string;
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path with its query, e.g. `/api/token/?p=1&page_size=100`. */
+  path: string;
+  body?: unknown;
+  retry: RetryPolicy;
+}
+
+/** Counters, for the benchmark and for tests that prove request economy. */
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+const DEFAULTS: Required<HttpOptions> = {
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConcurrentRequests: 8,
+  retryBudgetMs: 300_000,
+  retryBaseDelayMs: 250,
+  retryMaxDelayMs: 20_000,
+};
+
+/** What one attempt ended with, before the retry decision. */
+type Attempt =
+  | { kind: "ok"; data: unknown }
+  | { kind: "fail"; error: CometApiError; retry: boolean; retryAfterMs?: number };
+
+export class HttpTransport {
+  readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
+  private readonly options: Required<HttpOptions>;
+  private readonly agent: Agent;
+  private readonly slots: Semaphore;
+  /** Seconds to add to the local clock to get the server's clock (from `Date` headers). */
+  private serverClockOffset = 0;
+  /** After a 429, every request waits until then: one pause instead of a retry storm. */
+  private coolDownUntil = 0;
+
+  constructor(
+    private readonly target: HttpTarget,
+    options: HttpOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...stripUndefined(options) };
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connections: this.options.maxConcurrentRequests,
+      connect: { timeout: this.options.connectTimeoutMs },
+    });
+    this.slots = new Semaphore(this.options.maxConcurrentRequests);
+  }
+
+  /** The server's current time in unix seconds, as its `Date` headers tell. */
+  serverNow(): number {
+    return Math.floor(Date.now() / 1000) + this.serverClockOffset;
+  }
+
+  /** Sends the request (retrying as its policy allows) and returns the validated `data`. */
+  async call<T>(req: ApiRequest, dataSchema: z.ZodType<T>): Promise<T> {
+    const started = Date.now();
+    let attemptNo = 0;
+    for (;;) {
+      attemptNo += 1;
+      const attempt = await this.attempt(req);
+      if (attempt.kind === "ok") {
+        const parsed = dataSchema.safeParse(attempt.data);
+        if (parsed.success) return parsed.data;
+        const error = new ResponseShapeError(
+          `${req.operation}: CometAPI answered with an unexpected shape: ${describeZodError(parsed.error)}`,
+          req.operation,
+        );
+        if (req.retry !== "idempotent") throw asOutcomeUnknown(req, error);
+        throw error;
+      }
+      if (!attempt.retry) throw attempt.error;
+      const delay = this.backoff(attemptNo, attempt.retryAfterMs);
+      if (Date.now() - started + delay > this.options.retryBudgetMs) {
+        throw exhausted(req, attempt.error, attemptNo, Date.now() - started);
+      }
+      this.stats.retries += 1;
+      await sleep(delay);
+    }
+  }
+
+  /** Closes pooled connections. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private backoff(attemptNo: number, retryAfterMs: number | undefined): number {
+    const exp = Math.min(this.options.retryMaxDelayMs, this.options.retryBaseDelayMs * 2 ** (attemptNo - 1));
+    const jittered = Math.random() * exp;
+    return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
+  }
+
+  private async attempt(req: ApiRequest): Promise<Attempt> {
+    await this.slots.acquire();
+    try {
+      const wait = this.coolDownUntil - Date.now();
+      if (wait > 0) await sleep(wait);
+      return await this.send(req);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private async send(req: ApiRequest): Promise<Attempt> {
+    const headers: Record<string, string> = {
+      authorization: this.target.accessToken,
+      accept: "application/json",
+      "accept-language": "en",
+      "user-agent": "pulumi-cometapi",
+    };
+    if (this.target.userId !== undefined) headers["new-api-user"] = String(this.target.userId);
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["content-type"] = "application/json";
+    }
+    this.stats.requests += 1;
+    let status: number;
+    let text: string;
+    let retryAfterMs: number | undefined;
+    try {
+      const res = await request(new URL(req.path, this.target.baseUrl), {
+        method: req.method,
+        headers,
+        body,
+        dispatcher: this.agent,
+        headersTimeout: this.options.requestTimeoutMs,
+        bodyTimeout: this.options.requestTimeoutMs,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      status = res.statusCode;
+      this.observeDate(res.headers.date);
+      retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+      text = await res.body.text();
+    } catch (cause) {
+      return this.networkFailure(req, cause);
+    }
+    if (status === 200) return this.parseEnvelope(req, text);
+    if (status === 401) {
+      const hint =
+        this.target.userId === undefined
+          ? "Check the access token (Console → Personal Settings → access token). new-api based servers also " +
+            "require the New-Api-User header: set your numeric user id with `pulumi config set cometapi:userId <id>` " +
+            "or COMETAPI_USER_ID."
+          : "Check that the access token is valid and that cometapi:userId (COMETAPI_USER_ID) is the numeric id of " +
+            "the user who owns it.";
+      return {
+        kind: "fail",
+        error: new AuthenticationError(req.operation, serverMessageOf(text), hint),
+        retry: false,
+      };
+    }
+    if (status === 429) {
+      this.stats.rateLimited += 1;
+      const pause = retryAfterMs ?? this.options.retryBaseDelayMs * 4;
+      this.coolDownUntil = Math.max(this.coolDownUntil, Date.now() + pause);
+      return {
+        kind: "fail",
+        error: new RateLimitedError(req.operation, 429, "rate limited"),
+        retry: true,
+        retryAfterMs,
+      };
+    }
+    const error = new HttpStatusError(req.operation, status, serverMessageOf(text));
+    if (!RETRYABLE_STATUS.has(status)) return { kind: "fail", error, retry: false };
+    if (req.retry === "idempotent") return { kind: "fail", error, retry: true, retryAfterMs };
+    return { kind: "fail", error: asOutcomeUnknown(req, error), retry: false };
+  }
+
+  private parseEnvelope(req: ApiRequest, text: string): Attempt {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const error = new ResponseShapeError(
+        `${req.operation}: CometAPI answered with malformed JSON`,
+        req.operation,
+      );
+      if (req.retry === "idempotent") return { kind: "fail", error, retry: true };
+      return { kind: "fail", error: asOutcomeUnknown(req, error), retry: false };
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      const error = new ResponseShapeError(
+        `${req.operation}: CometAPI answered without the {success, message} envelope`,
+        req.operation,
+      );
+      if (req.retry === "idempotent") return { kind: "fail", error, retry: true };
+      return { kind: "fail", error: asOutcomeUnknown(req, error), retry: false };
+    }
+    if (envelope.data.success) return { kind: "ok", data: envelope.data.data };
+    const message = envelope.data.message ?? "";
+    // The one message the contract lets clients recognise.
+    const error = /record not found/i.test(message)
+      ? new KeyNotFoundError(req.operation, message)
+      : new ApiBusinessError(req.operation, message);
+    return { kind: "fail", error, retry: false };
+  }
+
+  private networkFailure(req: ApiRequest, cause: unknown): Attempt {
+    const code = errorCode(cause);
+    const neverSent = code === "ECONNREFUSED" || cause instanceof undiciErrors.ConnectTimeoutError;
+    const error = new NetworkError(`${req.operation}: ${describeNetworkError(cause)}`, req.operation, {
+      cause,
+    });
+    if (req.retry === "idempotent" || neverSent) return { kind: "fail", error, retry: true };
+    return { kind: "fail", error: asOutcomeUnknown(req, error), retry: false };
+  }
+
+  private observeDate(date: string | string[] | undefined): void {
+    const value = Array.isArray(date) ? date[0] : date;
+    if (!value) return;
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) this.serverClockOffset = Math.round((ms - Date.now()) / 1000);
+  }
+}
+
+/** A counting semaphore: at most `size` holders at once, FIFO. */
+class Semaphore {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
+function asOutcomeUnknown(req: ApiRequest, error: CometApiError): OutcomeUnknownError {
+  return new OutcomeUnknownError(
+    `${error.message} (the request may or may not have taken effect)`,
+    req.operation,
+    { cause: error },
+  );
+}
+
+function exhausted(req: ApiRequest, last: CometApiError, attempts: number, elapsedMs: number): CometApiError {
+  const suffix = ` (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)}s)`;
+  if (last instanceof RateLimitedError) {
+    return new RateLimitedError(
+      req.operation,
+      429,
+      `still rate limited${suffix}; lower --parallel or wait a few minutes and retry`,
+    );
+  }
+  if (last instanceof HttpStatusError)
+    return new HttpStatusError(req.operation, last.status, `${suffix.trim()}`);
+  if (last instanceof ResponseShapeError)
+    return new ResponseShapeError(`${last.message}${suffix}`, req.operation);
+  return new NetworkError(`${last.message}${suffix}`, req.operation, { cause: last.cause });
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === "") return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function serverMessageOf(text: string): string {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (json && typeof json === "object" && "message" in json && typeof json.message === "string") {
+      return json.message;
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function errorCode(cause: unknown): string | undefined {
+  if (cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string")
+    return cause.code;
+  return undefined;
+}
+
+function describeNetworkError(cause: unknown): string {
+  if (cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError")) {
+    return "no answer before the request timeout";
+  }
+  const code = errorCode(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return code ? `${message} (${code})` : message;
+}
+
+function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("; ");
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

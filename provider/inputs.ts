@@ -1,0 +1,350 @@
+/**
+ * The resource's inputs: their types, the rules `check` enforces before any request is made, and
+ * the normal form the provider stores and compares.
+ *
+ * Every rule failure names the property and says how to fix it; all failures are reported at
+ * once. Values that are still unknown during a preview (the engine's unknown sentinel) are passed
+ * through unvalidated, never rejected.
+ */
+import { randomBytes } from "node:crypto";
+import { parseIpEntry } from "./ip.js";
+
+/** The sentinel string the engine puts where a value is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The service's default upper bound for `remain_quota` (1e9 × QuotaPerUnit 500000). */
+export const MAX_QUOTA = 500_000_000_000_000;
+/** The service refuses names longer than this many UTF-8 bytes (some builds count characters). */
+export const MAX_NAME_BYTES = 50;
+/** An expiry this far out is almost certainly a mistake (milliseconds passed as seconds, …). */
+const MAX_EXPIRY_YEARS = 100;
+
+/** Inputs as `check` stores them: validated and normalised. */
+export interface CometApiKeyInputs {
+  name: string;
+  /** ISO-8601 UTC with second precision, e.g. `2027-01-01T00:00:00Z`; absent = never. */
+  expiresAt?: string;
+  quota?: number;
+  unlimitedQuota: boolean;
+  models: string[];
+  /** Canonical addresses and CIDRs. */
+  allowIps: string[];
+  group: string;
+  crossGroupRetry: boolean;
+  enabled: boolean;
+  adoptKeyId?: number;
+  /** The logical name of the resource, passed by the SDK for auto-naming. */
+  __logicalName?: string;
+  /** True when `name` was generated, so later checks keep it. */
+  __autoNamed?: boolean;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The input properties users set. */
+export const INPUT_PROPERTIES = [
+  "name",
+  "expiresAt",
+  "quota",
+  "unlimitedQuota",
+  "models",
+  "allowIps",
+  "group",
+  "crossGroupRetry",
+  "enabled",
+  "adoptKeyId",
+] as const;
+
+const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoNamed"]);
+
+/** True when the value is, or contains, the engine's unknown sentinel. */
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  return false;
+}
+
+/**
+ * Validates and normalises new inputs. `olds` are the previously stored inputs (empty on create);
+ * `now` is the current unix time in seconds.
+ */
+export function checkInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now: number,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const isCreate = olds.name === undefined;
+  const out: Record<string, unknown> = {};
+
+  for (const key of Object.keys(news)) {
+    if (news[key] === undefined || INTERNAL_PROPERTIES.has(key)) continue;
+    if (!(INPUT_PROPERTIES as readonly string[]).includes(key)) {
+      fail(key, `is not a property of CometApiKey; expected one of: ${INPUT_PROPERTIES.join(", ")}`);
+    }
+  }
+
+  // name (or a generated one)
+  const logicalName = typeof news.__logicalName === "string" ? news.__logicalName : undefined;
+  if (logicalName !== undefined) out.__logicalName = logicalName;
+  if (news.name === undefined || news.name === null) {
+    const keepOld =
+      olds.__autoNamed === true && typeof olds.name === "string" && olds.__logicalName === logicalName;
+    out.name = keepOld ? olds.name : autoName(logicalName ?? "key");
+    out.__autoNamed = true;
+  } else if (isUnknown(news.name)) {
+    out.name = news.name;
+  } else if (typeof news.name !== "string") {
+    fail("name", `must be a string, got ${describe(news.name)}`);
+  } else {
+    const reason = nameProblem(news.name);
+    if (reason) fail("name", reason);
+    out.name = news.name;
+  }
+
+  // expiresAt
+  const expires = news.expiresAt;
+  if (expires !== undefined && expires !== null) {
+    if (isUnknown(expires)) out.expiresAt = expires;
+    else {
+      const parsed = parseExpiry(expires);
+      if (typeof parsed === "string") fail("expiresAt", parsed);
+      else if (parsed > now + MAX_EXPIRY_YEARS * 366 * 86_400) {
+        fail(
+          "expiresAt",
+          `${toIso(parsed)} is more than ${MAX_EXPIRY_YEARS} years away; omit expiresAt for a key that never expires`,
+        );
+      } else if (isCreate && parsed <= now) {
+        fail(
+          "expiresAt",
+          `${toIso(parsed)} is in the past; a new key would be created already expired. Use a future time or omit it`,
+        );
+      } else out.expiresAt = toIso(parsed);
+    }
+  }
+
+  // quota / unlimitedQuota
+  const unlimited = news.unlimitedQuota;
+  if (
+    unlimited !== undefined &&
+    unlimited !== null &&
+    !isUnknown(unlimited) &&
+    typeof unlimited !== "boolean"
+  ) {
+    fail("unlimitedQuota", `must be true or false, got ${describe(unlimited)}`);
+  }
+  out.unlimitedQuota = unlimited ?? false;
+  const quota = news.quota;
+  if (quota !== undefined && quota !== null) {
+    if (isUnknown(quota)) out.quota = quota;
+    else {
+      const reason = quotaProblem(quota);
+      if (reason) fail("quota", reason);
+      else out.quota = quota;
+    }
+  }
+  if (!isUnknown(quota) && !isUnknown(unlimited)) {
+    const hasQuota = quota !== undefined && quota !== null;
+    if (hasQuota && unlimited === true) {
+      fail("quota", "cannot be combined with unlimitedQuota: true; set one of the two");
+    } else if (!hasQuota && unlimited !== true) {
+      fail(
+        "quota",
+        "is required: set quota (in CometAPI quota units, e.g. 500000 = $1) or unlimitedQuota: true",
+      );
+    }
+  }
+
+  // models
+  out.models = checkList(news.models, "models", fail, (entry, path) => {
+    if (entry.trim() === "") return { reason: `${path} is empty` };
+    const model = entry.trim();
+    if (model.includes(","))
+      return { reason: `${path} "${model}" contains a comma; list each model id separately` };
+    if (/\s/.test(model)) return { reason: `${path} "${model}" contains white space; model ids have none` };
+    if (hasControlCharacters(model)) return { reason: `${path} contains control characters` };
+    return { value: model };
+  });
+
+  // allowIps
+  out.allowIps = checkList(news.allowIps, "allowIps", fail, (entry, path) => {
+    const parsed = parseIpEntry(entry);
+    return parsed.ok ? { value: parsed.canonical } : { reason: `${path} ${parsed.reason}` };
+  });
+
+  // group
+  const group = news.group;
+  if (group === undefined || group === null) out.group = "";
+  else if (isUnknown(group)) out.group = group;
+  else if (typeof group !== "string") fail("group", `must be a string, got ${describe(group)}`);
+  else if (hasControlCharacters(group) || group.includes(","))
+    fail("group", "must not contain commas or control characters");
+  else out.group = group.trim();
+
+  // crossGroupRetry
+  const retry = news.crossGroupRetry;
+  if (retry === undefined || retry === null) out.crossGroupRetry = false;
+  else if (isUnknown(retry)) out.crossGroupRetry = retry;
+  else if (typeof retry !== "boolean")
+    fail("crossGroupRetry", `must be true or false, got ${describe(retry)}`);
+  else {
+    if (retry && !isUnknown(out.group) && out.group !== "auto") {
+      fail(
+        "crossGroupRetry",
+        `only works with group "auto" (group is "${String(out.group ?? "")}"); set group: "auto" or drop crossGroupRetry`,
+      );
+    }
+    out.crossGroupRetry = retry;
+  }
+
+  // enabled
+  const enabled = news.enabled;
+  if (enabled === undefined || enabled === null) out.enabled = true;
+  else if (isUnknown(enabled)) out.enabled = enabled;
+  else if (typeof enabled !== "boolean") fail("enabled", `must be true or false, got ${describe(enabled)}`);
+  else out.enabled = enabled;
+
+  // adoptKeyId
+  const adopt = news.adoptKeyId;
+  if (adopt !== undefined && adopt !== null) {
+    if (isUnknown(adopt)) out.adoptKeyId = adopt;
+    else {
+      const id = typeof adopt === "string" && /^\d+$/.test(adopt.trim()) ? Number(adopt.trim()) : adopt;
+      if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+        fail("adoptKeyId", `must be the positive whole-number id of an existing key, got ${describe(adopt)}`);
+      } else out.adoptKeyId = id;
+    }
+  }
+
+  return { inputs: out, failures };
+}
+
+/** Why a name is unacceptable, or undefined when it is fine. */
+export function nameProblem(name: string): string | undefined {
+  if (name.trim() === "") return "must not be empty";
+  if (hasControlCharacters(name)) return "must not contain control characters (newlines, tabs, …)";
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > MAX_NAME_BYTES) {
+    return `is ${bytes} bytes long in UTF-8 (${[...name].length} characters); CometAPI allows at most ${MAX_NAME_BYTES} bytes (non-ASCII characters take 2 to 4 bytes each)`;
+  }
+  return undefined;
+}
+
+function quotaProblem(quota: unknown): string | undefined {
+  if (typeof quota !== "number") return `must be a number of quota units, got ${describe(quota)}`;
+  if (!Number.isFinite(quota)) return `must be a finite number, got ${quota}`;
+  if (!Number.isInteger(quota)) return `must be a whole number of quota units, got ${quota}`;
+  if (quota < 0) return `must not be negative, got ${quota}`;
+  if (quota > MAX_QUOTA)
+    return `must be at most ${MAX_QUOTA} (the service's maximum), got ${quota}; for no limit use unlimitedQuota: true`;
+  return undefined;
+}
+
+/** Unix seconds from a timestamp input, or the reason it is not one. */
+export function parseExpiry(value: unknown): number | string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || !Number.isInteger(value))
+      return `must be whole unix seconds, got ${value}`;
+    if (value <= 0) return `must be a positive unix time in seconds, got ${value}`;
+    if (value > 100_000_000_000)
+      return `${value} looks like milliseconds; pass unix seconds (Math.floor(ms / 1000)) or an ISO-8601 string`;
+    return value;
+  }
+  if (typeof value !== "string")
+    return `must be an ISO-8601 timestamp or unix seconds, got ${describe(value)}`;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return parseExpiry(Number(text));
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(
+    text,
+  );
+  if (!m) {
+    return `"${value}" is not an ISO-8601 timestamp with a time zone (e.g. 2027-01-31T00:00:00Z or 2027-01-31) nor unix seconds`;
+  }
+  const [, y, mo, d, h = "00", mi = "00", s = "00"] = m;
+  const ms = Date.parse(m[4] === undefined ? `${y}-${mo}-${d}T00:00:00Z` : text);
+  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  const valid =
+    !Number.isNaN(ms) &&
+    check.getUTCFullYear() === Number(y) &&
+    check.getUTCMonth() === Number(mo) - 1 &&
+    check.getUTCDate() === Number(d) &&
+    check.getUTCHours() === Number(h) &&
+    check.getUTCMinutes() === Number(mi) &&
+    check.getUTCSeconds() === Number(s);
+  if (!valid) return `"${value}" is not a real date and time`;
+  return Math.floor(ms / 1000);
+}
+
+/** Unix seconds → `2027-01-01T00:00:00Z`. */
+export function toIso(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** A Pulumi-style auto-name: the logical name plus `-` and 7 random hex digits, within 50 bytes. */
+export function autoName(logicalName: string): string {
+  const suffix = `-${randomBytes(4).toString("hex").slice(0, 7)}`;
+  const budget = MAX_NAME_BYTES - suffix.length;
+  let prefix = "";
+  for (const ch of logicalName.replace(/\p{Cc}/gu, "")) {
+    if (Buffer.byteLength(prefix + ch, "utf8") > budget) break;
+    prefix += ch;
+  }
+  return `${prefix || "key"}${suffix}`;
+}
+
+function checkList(
+  value: unknown,
+  property: string,
+  fail: (property: string, reason: string) => void,
+  entry: (text: string, path: string) => { value: string } | { reason: string },
+): unknown {
+  if (value === undefined || value === null) return [];
+  if (value === UNKNOWN) return value;
+  if (!Array.isArray(value)) {
+    fail(property, `must be a list of strings, got ${describe(value)}`);
+    return [];
+  }
+  const result: unknown[] = [];
+  const seen = new Map<string, number>();
+  value.forEach((item, index) => {
+    const path = `${property}[${index}]`;
+    if (item === UNKNOWN) {
+      result.push(item);
+      return;
+    }
+    if (typeof item !== "string") {
+      fail(property, `${path} must be a string, got ${describe(item)}`);
+      return;
+    }
+    const checked = entry(item, path);
+    if ("reason" in checked) {
+      fail(property, checked.reason);
+      return;
+    }
+    const first = seen.get(checked.value);
+    if (first !== undefined) {
+      fail(property, `${path} "${item}" repeats ${property}[${first}]; list each entry once`);
+      return;
+    }
+    seen.set(checked.value, index);
+    result.push(checked.value);
+  });
+  return result;
+}
+
+function hasControlCharacters(text: string): boolean {
+  return /\p{Cc}/u.test(text);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string")
+    return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
+  return typeof value;
+}

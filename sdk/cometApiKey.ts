@@ -1,0 +1,163 @@
+/**
+ * `CometApiKey`: a CometAPI API key managed by Pulumi.
+ *
+ * @example
+ * import { CometApiKey } from "pulumi-cometapi";
+ *
+ * const backend = new CometApiKey("backend", {
+ *   quota: 500_000,
+ *   models: ["gpt-4o-mini"],
+ *   allowIps: ["10.0.0.0/8"],
+ * });
+ * export const apiKey = backend.key; // a Pulumi secret: `sk-…`
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { cometApiKeyProviderLoader } from "./providerLoader.js";
+
+/** What the service says about a key: the user's wish (`enabled`/`disabled`) or the server's facts. */
+export type KeyStatus = "enabled" | "disabled" | "expired" | "exhausted";
+
+/** The arguments of a `CometApiKey`. Exactly one of `quota` and `unlimitedQuota: true` is required. */
+export interface CometApiKeyArgs {
+  /**
+   * Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the
+   * service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique.
+   * Changes in place.
+   * @default the resource's logical name plus a random suffix, e.g. `backend-3f9a2c1`
+   * @example name: "backend-production"
+   */
+  name?: pulumi.Input<string>;
+  /**
+   * When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC
+   * midnight) or unix seconds. Must be in the future when the key is created. Changes in place;
+   * moving it into the future revives an expired key.
+   * @default never expires
+   * @example expiresAt: "2027-01-31T00:00:00Z"
+   */
+  expiresAt?: pulumi.Input<string | number>;
+  /**
+   * The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number
+   * from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows
+   * as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+   * @default none: set `quota` or `unlimitedQuota: true`
+   * @example quota: 5_000_000 // $10
+   */
+  quota?: pulumi.Input<number>;
+  /**
+   * No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
+   * @default false
+   * @example unlimitedQuota: true
+   */
+  unlimitedQuota?: pulumi.Input<boolean>;
+  /**
+   * Model ids the key may call; each without commas or spaces, each once. Compared as a set.
+   * @default [] (every model the account can use)
+   * @example models: ["gpt-4o-mini", "claude-3-5-haiku-latest"]
+   */
+  models?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared
+   * as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
+   * @default [] (any address)
+   * @example allowIps: ["10.0.0.0/8", "2001:db8::/32"]
+   */
+  allowIps?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The account group whose channels serve this key (`"auto"` lets the service choose).
+   * @default "" (the account's default group)
+   * @example group: "auto"
+   */
+  group?: pulumi.Input<string>;
+  /**
+   * Retry a failed request in another group; only with `group: "auto"`.
+   * @default false
+   * @example crossGroupRetry: true
+   */
+  crossGroupRetry?: pulumi.Input<boolean>;
+  /**
+   * Whether the key may be used. `false` disables it (status-only update, in place). An expired
+   * or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
+   * @default true
+   * @example enabled: false
+   */
+  enabled?: pulumi.Input<boolean>;
+  /**
+   * Take over this existing key (by its numeric id, as the console shows it) instead of creating
+   * one; it is converged to these arguments, its remaining quota set to `quota`. `pulumi import`
+   * cannot work for dynamic providers; this is the way to adopt a key. Deleting the resource
+   * deletes the key (use the `retainOnDelete` resource option to keep it).
+   * @default none: a new key is created
+   * @example adoptKeyId: 1234
+   */
+  adoptKeyId?: pulumi.Input<number>;
+}
+
+/** A CometAPI API key. The resource id is the key's numeric id as a string. */
+export class CometApiKey extends pulumi.dynamic.Resource {
+  /** The display name (generated when not given). */
+  declare readonly name: pulumi.Output<string>;
+  /** The expiry as ISO-8601 UTC, or undefined when the key never expires. */
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
+  /** The configured allotment (not the live remainder; see `remainingQuota`). */
+  declare readonly quota: pulumi.Output<number | undefined>;
+  declare readonly unlimitedQuota: pulumi.Output<boolean>;
+  /** Allowed models, sorted. */
+  declare readonly models: pulumi.Output<string[]>;
+  /** Allowed addresses and CIDRs in canonical form, sorted. */
+  declare readonly allowIps: pulumi.Output<string[]>;
+  declare readonly group: pulumi.Output<string>;
+  declare readonly crossGroupRetry: pulumi.Output<boolean>;
+  /** The wish: whether the key should be usable. */
+  declare readonly enabled: pulumi.Output<boolean>;
+  declare readonly adoptKeyId: pulumi.Output<number | undefined>;
+  /** The key's numeric id in CometAPI. */
+  declare readonly keyId: pulumi.Output<number>;
+  /** The key as callers use it (`sk-…`): a Pulumi secret. */
+  declare readonly key: pulumi.Output<string>;
+  /** The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print. */
+  declare readonly maskedKey: pulumi.Output<string>;
+  /** `enabled`, `disabled`, or the server's facts `expired` / `exhausted`. */
+  declare readonly status: pulumi.Output<KeyStatus>;
+  /** Live remaining quota at the last create, update or refresh (may be negative on unlimited keys). */
+  declare readonly remainingQuota: pulumi.Output<number>;
+  /** Quota used so far. */
+  declare readonly usedQuota: pulumi.Output<number>;
+  /** When the key was created (ISO-8601 UTC). */
+  declare readonly createdAt: pulumi.Output<string>;
+  /** When the key was last charged (ISO-8601 UTC). */
+  declare readonly accessedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: CometApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    // A fresh object per resource: the base constructor adds `__provider` to it. Outputs exist
+    // only for keys present here, so computed ones are listed as undefined.
+    const props = {
+      name: args.name,
+      expiresAt: args.expiresAt,
+      quota: args.quota,
+      unlimitedQuota: args.unlimitedQuota,
+      models: args.models,
+      allowIps: args.allowIps,
+      group: args.group,
+      crossGroupRetry: args.crossGroupRetry,
+      enabled: args.enabled,
+      adoptKeyId: args.adoptKeyId,
+      __logicalName: name,
+      keyId: undefined,
+      key: undefined,
+      maskedKey: undefined,
+      status: undefined,
+      remainingQuota: undefined,
+      usedQuota: undefined,
+      createdAt: undefined,
+      accessedAt: undefined,
+    };
+    super(
+      cometApiKeyProviderLoader,
+      name,
+      props,
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
+      "cometapi",
+      "CometApiKey",
+    );
+  }
+}
