@@ -27,7 +27,7 @@ function agentFor(from: string | undefined): Agent | undefined {
   if (!from) return undefined;
   let a = agents.get(from);
   if (!a) {
-    a = new Agent({ connect: { localAddress: from } });
+    a = new Agent({ localAddress: from });
     agents.set(from, a);
   }
   return a;
