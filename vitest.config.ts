@@ -1,4 +1,6 @@
-import { defineConfig } from "vitest/config";
+// A type-only import: this CommonJS-typed file cannot `require` the ESM-only "vitest/config"
+// (tsc TS1479); vitest itself loads the file as ESM.
+import type { ViteUserConfig } from "vitest/config" with { "resolution-mode": "import" };
 
 /**
  * Three layers, each its own vitest project:
@@ -8,7 +10,7 @@ import { defineConfig } from "vitest/config";
  *   `npm test` provides it, and these tests fail rather than skip when it is missing).
  * `live` runs only through `npm run test:live`, against a real CometAPI account.
  */
-export default defineConfig({
+const config: ViteUserConfig = {
   test: {
     reporters: ["default"],
     projects: [
@@ -25,6 +27,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          // Fails the project when the `pulumi` CLI is missing (never a silent skip).
+          globalSetup: ["test/support/e2e-global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,
@@ -32,4 +36,6 @@ export default defineConfig({
       },
     ],
   },
-});
+};
+
+export default config;
