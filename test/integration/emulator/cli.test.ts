@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { optionsFromCli } from "../../../emulator/cli";
+import { EmulatorControlClient } from "../../../emulator/index";
+import { send } from "./helpers";
+
+const root = resolve(__dirname, "../../..");
+const dir = mkdtempSync(join(tmpdir(), "cometapi-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runCli(args: string[]): { child: ChildProcess; info: Promise<Record<string, string>> } {
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "emulator/cli.ts", ...args],
+    {
+      cwd: root,
+      env: { ...process.env, TS_NODE_PROJECT: join(root, "tsconfig.json") },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const info = new Promise<Record<string, string>>((resolveInfo, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("COMETAPI_EMULATOR_ADMIN_TOKEN=") && out.endsWith("\n")) {
+        const map: Record<string, string> = {};
+        for (const line of out.split("\n")) {
+          const m = /^([A-Z_]+)=(.*)$/.exec(line);
+          if (m) map[m[1] as string] = m[2] as string;
+        }
+        resolveInfo(map);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`cli exited early with ${code}`)));
+  });
+  return { child, info };
+}
+
+describe("CLI", () => {
+  it("parses flags, env fallbacks and switch flags", () => {
+    const { options } = optionsFromCli(
+      [
+        "--port",
+        "0",
+        "--mask-keys=false",
+        "--rate-limits=default",
+        "--name-limit=chars",
+        "--group-check",
+        "--groups=a,b",
+      ],
+      { COMETAPI_EMULATOR_MAX_USER_TOKENS: "5", COMETAPI_EMULATOR_MASK_KEYS: "true" },
+    );
+    expect(options).toMatchObject({
+      port: 0,
+      maskKeys: false,
+      nameLimit: "chars",
+      groupCheck: true,
+      groups: ["a", "b"],
+      maxUserTokens: 5,
+      rateLimits: {
+        windowSeconds: 180,
+        maxRequests: 180,
+        searchPerMinute: 10,
+        revealWindowSeconds: 1200,
+        revealMax: 20,
+      },
+    });
+    expect(() => optionsFromCli(["--mask-keys=perhaps"], {})).toThrow();
+    expect(() => optionsFromCli(["--nope=1"], {})).toThrow(/unknown flag/);
+  });
+
+  it("prints URL, token, user id and admin token; binds 127.0.0.1; SIGTERM flushes and exits 0", async () => {
+    const file = join(dir, "cli.json");
+    const { child, info } = runCli(["--port", "0", "--data", file, "--mask-keys=false"]);
+    const got = await info;
+    const url = got.COMETAPI_BASE_URL as string;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(got.COMETAPI_USER_ID).toBe("1");
+    const headers = {
+      authorization: got.COMETAPI_ACCESS_TOKEN as string,
+      "new-api-user": "1",
+      "content-type": "application/json",
+    };
+    const created = await send(`${url}/api/token/`, "POST", headers, JSON.stringify({ name: "from-cli" }));
+    expect(created.json).toEqual({ success: true, message: "" });
+    const control = new EmulatorControlClient(url, got.COMETAPI_EMULATOR_ADMIN_TOKEN as string);
+    expect((await control.getSwitches()).maskKeys).toBe(false);
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const snap = JSON.parse(readFileSync(file, "utf8")) as { tokens: { name: string }[] };
+    expect(snap.tokens.map((t) => t.name)).toEqual(["from-cli"]);
+  });
+});
