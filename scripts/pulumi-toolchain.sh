@@ -29,7 +29,10 @@
 # the github.com/pulumi/pulumi/sdk/v3 module: v3.68.0 (COMETAPI_LEGACY_LANGHOST). That old host
 # speaks the same LanguageRuntime gRPC protocol for what a TypeScript program needs (Run with
 # program/pwd, GetRequiredPlugins, GetPluginInfo) and launches the pinned @pulumi/pulumi's own
-# `cmd/run`, which compiles TypeScript with the project's typescript + ts-node. Newer features of
+# `cmd/run`, which compiles TypeScript with the project's typescript + ts-node. (The 3.259 engine
+# first calls GetRequiredPackages, gets "unknown method", and falls back to GetRequiredPlugins;
+# verified with preview/up/refresh/destroy of a TypeScript program with a dynamic resource, see
+# test/e2e/engine.test.ts; `pulumi about` lists "language nodejs 3.68.0".) Newer features of
 # the language host (e.g. `pulumi install`, package-manager detection, GetRequiredPackages,
 # debugging) are not available with it. An official Pulumi install on PATH avoids the skew.
 #
