@@ -121,13 +121,17 @@ cache_is_valid() { # $1 = bin dir, $2 = version
 }
 
 # Runs a command with its output in a log file, printing elapsed time every 30 s.
-# Usage: run_step <log file> <description> <command...>
+# Usage: run_step <log file> <description> <directory> <command...>
 run_step() {
-  local log="$1" what="$2" pid rc last=0 now
-  shift 2
+  local log="$1" what="$2" dir="$3" pid rc last=0 now
+  local -a setsid=()
+  shift 3
+  # In its own process group where possible, so that an interrupt stops go and its compilers.
+  if command -v setsid >/dev/null 2>&1; then setsid=(setsid); fi
   cometapi_log "$what ..."
-  "$@" >"$log" 2>&1 &
+  "${setsid[@]}" bash -c 'cd "$1" && shift && exec "$@"' run_step "$dir" "$@" >"$log" 2>&1 &
   pid=$!
+  STEP_PID=$pid # killed by the EXIT trap if we are interrupted
   while kill -0 "$pid" 2>/dev/null; do
     sleep 2
     now=$(($(date +%s) - BUILD_START))
@@ -138,6 +142,7 @@ run_step() {
   done
   rc=0
   wait "$pid" || rc=$?
+  STEP_PID=""
   if [ "$rc" -ne 0 ]; then
     tail -n 25 "$log" >&2
     # The temporary build dir is removed on exit: keep the log next to the cache.
@@ -168,15 +173,12 @@ write_wrapper() { # $1 = dir, $2 = package to build, rest = go.mod lines
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$dir/tools.go"
 }
 
-go_build() { # $1 = wrapper dir, $2 = package, $3 = version to stamp, $4 = output
-  (cd "$1" && go build -mod=mod -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" -o "$4" "$2")
-}
-
-go_tidy() { (cd "$1" && go mod tidy -e); }
+# `go build` flags of the official build; the version is stamped with -ldflags "$(stamp vX.Y.Z)".
+GO_BUILD_FLAGS=(-mod=mod -trimpath -tags osusergo,grpcnotrace)
+stamp() { printf -- '-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=%s' "$1"; }
 
 build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
-  local final="$1" tmp bin cli_pkg lang_pkg lang_mod commit langhost_version
+  local final="$1" tmp bin cli_pkg lang_mod commit langhost_version
   command -v go >/dev/null 2>&1 ||
     die "the Pulumi CLI is not on PATH and Go is not installed to build it. Fix: install Go >= 1.25" \
       "from your package manager (https://go.dev/dl/), or install the Pulumi CLI" \
@@ -188,8 +190,11 @@ build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
 
   mkdir -p "$CACHE_ROOT"
   tmp="$(mktemp -d "$CACHE_ROOT/.build-v$PULUMI_VERSION.XXXXXX")"
+  # Interrupted: stop the running step (its subshell and the go command) and drop the temp dir.
+  STEP_PID=""
   # shellcheck disable=SC2064 # expand $tmp now
-  trap "rm -rf '$tmp'" EXIT
+  trap "[ -z \"\$STEP_PID\" ] || kill -TERM -- -\"\$STEP_PID\" 2>/dev/null || kill -TERM \"\$STEP_PID\" 2>/dev/null; rm -rf '$tmp'" EXIT
+  trap 'exit 130' INT TERM
   chmod 0755 "$tmp" # mktemp -d makes it private
   bin="$tmp/bin"
   mkdir -p "$bin"
@@ -203,9 +208,9 @@ build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
     ")" \
     "" \
     "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
-  run_step "$tmp/cli-tidy.log" "resolving the CLI's Go modules" go_tidy "$tmp/cli"
+  run_step "$tmp/cli-tidy.log" "resolving the CLI's Go modules" "$tmp/cli" go mod tidy -e
   run_step "$tmp/cli-build.log" "compiling pulumi v$PULUMI_VERSION" \
-    go_build "$tmp/cli" "$cli_pkg" "v$PULUMI_VERSION" "$bin/pulumi"
+    "$tmp/cli" go build "${GO_BUILD_FLAGS[@]}" -ldflags "$(stamp "v$PULUMI_VERSION")" -o "$bin/pulumi" "$cli_pkg"
 
   # The language host: its own untagged module at the commit of the pkg/vX.Y.Z tag, which the
   # proxy reports as Origin.Hash of the pkg/v3 version. Fall back to the legacy sdk/v3 copy.
@@ -221,9 +226,10 @@ build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
       "replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
     cometapi_log "fetching the Node language host at commit ${commit:0:12} ..."
     if (cd "$tmp/lang" && go get "$lang_mod@$commit") >"$tmp/lang-get.log" 2>&1; then
-      run_step "$tmp/lang-tidy.log" "resolving the language host's Go modules" go_tidy "$tmp/lang"
+      run_step "$tmp/lang-tidy.log" "resolving the language host's Go modules" "$tmp/lang" go mod tidy -e
       run_step "$tmp/lang-build.log" "compiling pulumi-language-nodejs v$PULUMI_VERSION" \
-        go_build "$tmp/lang" "$lang_mod" "v$PULUMI_VERSION" "$bin/pulumi-language-nodejs"
+        "$tmp/lang" go build "${GO_BUILD_FLAGS[@]}" -ldflags "$(stamp "v$PULUMI_VERSION")" \
+        -o "$bin/pulumi-language-nodejs" "$lang_mod"
       langhost_version="v$PULUMI_VERSION"
     else
       cometapi_log "the module proxy does not serve $lang_mod@${commit:0:12}:"
@@ -236,10 +242,10 @@ build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
     rm -rf "$tmp/lang"
     write_wrapper "$tmp/lang" "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs" \
       "require github.com/pulumi/pulumi/sdk/v3 $COMETAPI_LEGACY_LANGHOST"
-    run_step "$tmp/lang-tidy.log" "resolving the legacy language host's Go modules" go_tidy "$tmp/lang"
+    run_step "$tmp/lang-tidy.log" "resolving the legacy language host's Go modules" "$tmp/lang" go mod tidy -e
     run_step "$tmp/lang-build.log" "compiling pulumi-language-nodejs $COMETAPI_LEGACY_LANGHOST" \
-      go_build "$tmp/lang" "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs" \
-      "$COMETAPI_LEGACY_LANGHOST" "$bin/pulumi-language-nodejs"
+      "$tmp/lang" go build "${GO_BUILD_FLAGS[@]}" -ldflags "$(stamp "$COMETAPI_LEGACY_LANGHOST")" \
+      -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
     langhost_version="$COMETAPI_LEGACY_LANGHOST"
   fi
 
