@@ -403,7 +403,7 @@ function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord)
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
     ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
-    ...(old.__autoNamed === undefined ? {} : { __autoNamed: old.__autoNamed }),
+    ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
   };
 }
 

@@ -35,8 +35,11 @@ export interface CometApiKeyInputs {
   adoptKeyId?: number;
   /** The logical name of the resource, passed by the SDK for auto-naming. */
   __logicalName?: string;
-  /** True when `name` was generated, so later checks keep it. */
-  __autoNamed?: boolean;
+  /**
+   * The generated name, when `name` was not given: later checks keep it, and a refresh that
+   * finds the name changed in the console cannot make the drifted name the declared one.
+   */
+  __autoName?: string;
 }
 
 export interface CheckFailure {
@@ -58,7 +61,7 @@ export const INPUT_PROPERTIES = [
   "adoptKeyId",
 ] as const;
 
-const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoNamed"]);
+const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName"]);
 
 /** True when the value is, or contains, the engine's unknown sentinel. */
 export function isUnknown(value: unknown): boolean {
@@ -92,10 +95,9 @@ export function checkInputs(
   const logicalName = typeof news.__logicalName === "string" ? news.__logicalName : undefined;
   if (logicalName !== undefined) out.__logicalName = logicalName;
   if (news.name === undefined || news.name === null) {
-    const keepOld =
-      olds.__autoNamed === true && typeof olds.name === "string" && olds.__logicalName === logicalName;
-    out.name = keepOld ? olds.name : autoName(logicalName ?? "key");
-    out.__autoNamed = true;
+    const keepOld = typeof olds.__autoName === "string" && olds.__logicalName === logicalName;
+    out.name = keepOld ? olds.__autoName : autoName(logicalName ?? "key");
+    out.__autoName = out.name;
   } else if (isUnknown(news.name)) {
     out.name = news.name;
   } else if (typeof news.name !== "string") {
