@@ -25,6 +25,7 @@ import {
   RateLimitedError,
   ResponseShapeError,
 } from "./errors.js";
+import { RateLimitGate } from "./rateLimitGate.js";
 import { envelopeSchema } from "./wire.js";
 
 /** Tuning of the HTTP layer. Every field is optional. */
@@ -120,8 +121,8 @@ export class HttpTransport {
   private readonly slots: Semaphore;
   /** Seconds to add to the local clock to get the server's clock (from `Date` headers). */
   private serverClockOffset = 0;
-  /** After a 429, every request waits until then: one pause instead of a retry storm. */
-  private coolDownUntil = 0;
+  /** After a 429 every request waits, and one probe tests the limit: no retry storm. */
+  private readonly gate: RateLimitGate;
 
   constructor(
     private readonly target: HttpTarget,
@@ -134,6 +135,7 @@ export class HttpTransport {
       connect: { timeout: this.options.connectTimeoutMs },
     });
     this.slots = new Semaphore(this.options.maxConcurrentRequests);
+    this.gate = new RateLimitGate(this.options.retryBaseDelayMs * 4, this.options.retryMaxDelayMs);
   }
 
   /** The server's current time in unix seconds, as its `Date` headers tell. */
@@ -144,10 +146,11 @@ export class HttpTransport {
   /** Sends the request (retrying as its policy allows) and returns the validated `data`. */
   async call<T>(req: ApiRequest, dataSchema: z.ZodType<T>): Promise<T> {
     const started = Date.now();
+    const deadline = started + this.options.retryBudgetMs;
     let attemptNo = 0;
     for (;;) {
       attemptNo += 1;
-      const attempt = await this.attempt(req);
+      const attempt = await this.attempt(req, deadline);
       if (attempt.kind === "ok") {
         const parsed = dataSchema.safeParse(attempt.data);
         if (parsed.success) return parsed.data;
@@ -159,7 +162,9 @@ export class HttpTransport {
         throw error;
       }
       if (!attempt.retry) throw attempt.error;
-      const delay = this.backoff(attemptNo, attempt.retryAfterMs);
+      // After a 429 the gate paces every request; other failures back off on their own.
+      const delay =
+        attempt.error instanceof RateLimitedError ? 0 : this.backoff(attemptNo, attempt.retryAfterMs);
       if (Date.now() - started + delay > this.options.retryBudgetMs) {
         throw exhausted(req, attempt.error, attemptNo, Date.now() - started);
       }
@@ -179,13 +184,19 @@ export class HttpTransport {
     return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
   }
 
-  private async attempt(req: ApiRequest): Promise<Attempt> {
+  private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
     await this.slots.acquire();
+    let ticket: "go" | "probe" | "deadline" = "go";
     try {
-      const wait = this.coolDownUntil - Date.now();
-      if (wait > 0) await sleep(wait);
+      ticket = await this.gate.enter(deadline);
+      if (ticket === "deadline") {
+        const detail =
+          "still rate limited when the retry budget ran out; lower --parallel or wait a few minutes";
+        return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
+      }
       return await this.send(req);
     } finally {
+      if (ticket === "probe") this.gate.release();
       this.slots.release();
     }
   }
@@ -224,6 +235,7 @@ export class HttpTransport {
     } catch (cause) {
       return this.networkFailure(req, cause);
     }
+    if (status !== 429) this.gate.admitted();
     if (status === 200) return this.parseEnvelope(req, text);
     if (status === 401) {
       const hint =
@@ -241,8 +253,7 @@ export class HttpTransport {
     }
     if (status === 429) {
       this.stats.rateLimited += 1;
-      const pause = retryAfterMs ?? this.options.retryBaseDelayMs * 4;
-      this.coolDownUntil = Math.max(this.coolDownUntil, Date.now() + pause);
+      this.gate.refused(retryAfterMs);
       return {
         kind: "fail",
         error: new RateLimitedError(req.operation, 429, "rate limited"),

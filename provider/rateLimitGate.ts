@@ -1,0 +1,88 @@
+/**
+ * `RateLimitGate`: what every request of one connection does after a 429.
+ *
+ * new-api's limiter is a sliding window that does not count refused requests, and its 429s carry
+ * no `Retry-After`. Retrying each request on its own timer would send a storm of 429s and still
+ * start late. Instead, after a 429 the whole connection pauses (`Retry-After` when given, else a
+ * doubling pause with jitter up to a cap); when the pause ends a single probe request goes out,
+ * and the others follow only once it got through.
+ */
+export type GateTicket = "go" | "probe" | "deadline";
+
+export class RateLimitGate {
+  private pausedUntil = 0;
+  private consecutive = 0;
+  private probing = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly firstPauseMs: number,
+    private readonly maxPauseMs: number,
+  ) {}
+
+  /** True while requests are held back. */
+  get limited(): boolean {
+    return this.pausedUntil !== 0;
+  }
+
+  /**
+   * Waits until a request may go: `"go"` when nothing is limited, `"probe"` when this request is
+   * the one that tests the limit (call `release` after it), `"deadline"` when the wait would pass
+   * `deadline` (epoch ms).
+   */
+  async enter(deadline: number): Promise<GateTicket> {
+    for (;;) {
+      if (this.pausedUntil === 0) return "go";
+      const now = Date.now();
+      if (this.pausedUntil > now) {
+        if (this.pausedUntil > deadline) return "deadline";
+        await sleep(this.pausedUntil - now);
+        continue;
+      }
+      if (!this.probing) {
+        this.probing = true;
+        return "probe";
+      }
+      if (now >= deadline) return "deadline";
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - now);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** A request was refused with 429: pause everyone. */
+  refused(retryAfterMs: number | undefined): void {
+    this.consecutive += 1;
+    const doubling = Math.min(this.maxPauseMs, this.firstPauseMs * 2 ** (this.consecutive - 1));
+    const pause = retryAfterMs ?? doubling * (0.75 + Math.random() * 0.25);
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
+  }
+
+  /** A request got an answer that was not a 429: the window has room again. */
+  admitted(): void {
+    if (this.pausedUntil === 0) return;
+    this.pausedUntil = 0;
+    this.consecutive = 0;
+    this.wake();
+  }
+
+  /** The probe is done (whatever its outcome): let the next request look at the gate. */
+  release(): void {
+    this.probing = false;
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,81 @@
+/**
+ * The service's rate limiter (new-api: a sliding window, 429 with an empty body and no
+ * Retry-After): every operation still completes, the connection pauses as one instead of
+ * sending a storm of 429s, and the retry budget bounds how long an operation waits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { RateLimitedError } from "../../../provider/index";
+import { createKey, testProvider } from "../../support/providerHarness";
+
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+async function statusCounts(): Promise<{ ok: number; limited: number }> {
+  let ok = 0;
+  let limited = 0;
+  for (const [route, c] of Object.entries(await emu.control.requestCounts())) {
+    if (!route.includes(" /api/")) continue;
+    ok += c.byStatus["200"] ?? 0;
+    limited += c.byStatus["429"] ?? 0;
+  }
+  return { ok, limited };
+}
+
+describe("under the service's rate limit", () => {
+  it("completes every create and pauses as one connection", async () => {
+    await emu.control.reset();
+    await emu.control.setSwitches({
+      rateLimits: {
+        windowSeconds: 2,
+        maxRequests: 15,
+        searchPerMinute: 10,
+        revealWindowSeconds: 1200,
+        revealMax: 1000,
+      },
+    });
+    const p = testProvider(emu, {
+      http: { retryBaseDelayMs: 50, retryMaxDelayMs: 1_000, retryBudgetMs: 30_000 },
+    });
+    const keys = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => createKey(p, { name: `rl-${i}`, quota: 10 })),
+    );
+    expect(new Set(keys.map((k) => k.id)).size).toBe(40);
+    expect(await emu.control.keys()).toHaveLength(40);
+    const { ok, limited } = await statusCounts();
+    console.log(`rate-limited creates: ${ok} answered requests, ${limited} refused with 429`);
+    expect(limited).toBeGreaterThan(0); // the limit was really hit
+    // One probe per pause, not one retry per waiting request: far fewer 429s than requests.
+    expect(limited).toBeLessThan(ok / 2);
+  });
+
+  it("gives up with a clear error when the budget runs out", async () => {
+    await emu.control.reset();
+    await emu.control.setSwitches({
+      rateLimits: {
+        windowSeconds: 600,
+        maxRequests: 3,
+        searchPerMinute: 10,
+        revealWindowSeconds: 1200,
+        revealMax: 1000,
+      },
+    });
+    const p = testProvider(emu, {
+      http: { retryBaseDelayMs: 50, retryMaxDelayMs: 200, retryBudgetMs: 1_000 },
+    });
+    const reads = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => p.read(String(i + 1), {})));
+    const refused = reads
+      .filter((r) => r.status === "rejected")
+      .map((r) => (r as PromiseRejectedResult).reason);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(String(error.message)).toMatch(/^read key \d+: .*rate limited/);
+    }
+  });
+});
