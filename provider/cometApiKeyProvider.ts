@@ -22,7 +22,14 @@ import {
   UnsatisfiableChangeError,
 } from "./errors.js";
 import type { HttpOptions } from "./http.js";
-import { type CometApiKeyInputs, checkInputs, isUnknown, parseExpiry, toIso } from "./inputs.js";
+import {
+  type CometApiKeyInputs,
+  checkInputs,
+  INPUT_PROPERTIES,
+  isUnknown,
+  parseExpiry,
+  toIso,
+} from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
 import { KeyRevealer } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
@@ -93,18 +100,10 @@ interface Session {
   snapshot: KeySnapshot;
 }
 
-/** The properties compared by diff: all of them can change in place. */
-const COMPARED = [
-  "name",
-  "expiresAt",
-  "quota",
-  "unlimitedQuota",
-  "models",
-  "allowIps",
-  "group",
-  "crossGroupRetry",
-  "enabled",
-] as const;
+/** The properties diff compares: every input but `adoptKeyId` (which only matters at create). */
+const COMPARED = INPUT_PROPERTIES.filter(
+  (p): p is Exclude<(typeof INPUT_PROPERTIES)[number], "adoptKeyId"> => p !== "adoptKeyId",
+);
 
 /** Creates a provider with its own sessions; `cometApiKeyProvider` is the shared default. */
 export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = {}): CometApiKeyProvider {

@@ -139,12 +139,10 @@ export async function startDynamicProviderServer(options: {
         "check",
         message("CheckRequest", { setUrn: urn, setOlds: withProvider(olds), setNews: withProvider(news) }),
       );
-      const failures = (r.getFailuresList as () => Message[])
-        .call(r)
-        .map((f) => ({
-          property: String((f.getProperty as () => string).call(f)),
-          reason: String((f.getReason as () => string).call(f)),
-        }));
+      const failures = (r.getFailuresList as () => Message[]).call(r).map((f) => ({
+        property: String((f.getProperty as () => string).call(f)),
+        reason: String((f.getReason as () => string).call(f)),
+      }));
       return { inputs: strip(js(r, "getInputs")), failures };
     },
     async diff(id, olds, news) {

@@ -27,18 +27,23 @@ async function statusCounts(): Promise<{ ok: number; limited: number }> {
   return { ok, limited };
 }
 
+/** A fresh emulator whose management routes allow `maxRequests` per `windowSeconds`. */
+async function limitTo(maxRequests: number, windowSeconds: number): Promise<void> {
+  await emu.control.reset();
+  await emu.control.setSwitches({
+    rateLimits: {
+      windowSeconds,
+      maxRequests,
+      searchPerMinute: 10,
+      revealWindowSeconds: 1200,
+      revealMax: 1000,
+    },
+  });
+}
+
 describe("under the service's rate limit", () => {
   it("completes every create and pauses as one connection", async () => {
-    await emu.control.reset();
-    await emu.control.setSwitches({
-      rateLimits: {
-        windowSeconds: 2,
-        maxRequests: 15,
-        searchPerMinute: 10,
-        revealWindowSeconds: 1200,
-        revealMax: 1000,
-      },
-    });
+    await limitTo(15, 2);
     const p = testProvider(emu, {
       http: { retryBaseDelayMs: 50, retryMaxDelayMs: 1_000, retryBudgetMs: 30_000 },
     });
@@ -55,16 +60,7 @@ describe("under the service's rate limit", () => {
   });
 
   it("gives up with a clear error when the budget runs out", async () => {
-    await emu.control.reset();
-    await emu.control.setSwitches({
-      rateLimits: {
-        windowSeconds: 600,
-        maxRequests: 3,
-        searchPerMinute: 10,
-        revealWindowSeconds: 1200,
-        revealMax: 1000,
-      },
-    });
+    await limitTo(3, 600);
     const p = testProvider(emu, {
       http: { retryBaseDelayMs: 50, retryMaxDelayMs: 200, retryBudgetMs: 1_000 },
     });
