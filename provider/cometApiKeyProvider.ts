@@ -137,15 +137,17 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
   /**
    * Brings key `live` to the declared inputs, in the order the service requires, and returns the
-   * final record. `remainQuota` is what the full update sends.
+   * final record. `remainQuota` is what a full update sends; unless `quotaIsExplicit`, a
+   * difference in it alone never triggers one. `attemptingRevival`: the change touches what
+   * decides whether an expired or exhausted key can work again (expiry, quota, enabled).
    */
   async function converge(
     s: Session,
     live: ApiKeyRecord,
     inputs: CometApiKeyInputs,
-    remainQuota: number,
-    attemptingRevival: boolean,
+    plan: { remainQuota: number; quotaIsExplicit: boolean; attemptingRevival: boolean },
   ): Promise<ApiKeyRecord> {
+    const { remainQuota, quotaIsExplicit, attemptingRevival } = plan;
     const id = live.id;
     const fields = fieldsOf(inputs, remainQuota);
     const now = s.client.serverNow();
@@ -162,11 +164,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         status: WireKeyStatus.disabled,
       };
     }
-    const quotaIsExplicit = remainQuota !== live.remainQuota;
     if (!sameFields(fieldsOf(recordInputs(record), record.remainQuota), fields, quotaIsExplicit)) {
       record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit);
     }
-    const wantEnabled = inputs.enabled && (record.status === WireKeyStatus.disabled || (stuck && revivable));
+    // Enable whatever is not enabled (2, or a stray 0), except an expired/exhausted key that
+    // cannot work yet: that stays the server's fact.
+    const wantEnabled = inputs.enabled && (!stuck || revivable);
     if (wantEnabled && record.status !== WireKeyStatus.enabled) {
       record = (await s.client.setKeyStatus(id, WireKeyStatus.enabled)) ?? {
         ...record,
@@ -221,8 +224,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async diff(_id, olds, news) {
       const changes = COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
       const replaces: string[] = [];
+      // A different key to adopt means a different resource; an unknown one may be different.
       const adopt = news.adoptKeyId;
-      if (adopt !== undefined && !isUnknown(adopt) && adopt !== olds.keyId && adopt !== olds.adoptKeyId) {
+      if (adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId))) {
         replaces.push("adoptKeyId");
       }
       return { changes: changes.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
@@ -284,7 +288,11 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);
       const attemptingRevival =
         quotaChanged || old.enabled !== inputs.enabled || old.expiresAt !== inputs.expiresAt;
-      const record = await converge(s, live, inputs, remain, attemptingRevival);
+      const record = await converge(s, live, inputs, {
+        remainQuota: remain,
+        quotaIsExplicit: quotaChanged && !inputs.unlimitedQuota,
+        attemptingRevival,
+      });
       let key = typeof old.key === "string" ? old.key : undefined;
       if (key === undefined) {
         try {
@@ -329,7 +337,11 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     const remain = inputs.unlimitedQuota ? live.remainQuota : (inputs.quota ?? 0);
     let record = live;
     try {
-      record = await converge(s, live, inputs, remain, true);
+      record = await converge(s, live, inputs, {
+        remainQuota: remain,
+        quotaIsExplicit: !inputs.unlimitedQuota,
+        attemptingRevival: true,
+      });
       const key = await keyValueOf(s, record);
       return { id: String(id), outs: outputsOf(inputs, record, key, s.client.serverNow()) };
     } catch (error) {
@@ -388,7 +400,7 @@ function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
     allowIps: record.allowIps.map(canonicalIpEntry).sort(),
     group: record.group,
     crossGroupRetry: record.crossGroupRetry,
-    enabled: record.status !== WireKeyStatus.disabled,
+    enabled: record.status === WireKeyStatus.enabled,
   };
 }
 

@@ -12,16 +12,18 @@ export type KeyStatus = "enabled" | "disabled" | "expired" | "exhausted";
 /** The status to report for a record, given the server's clock (unix seconds). */
 export function keyStatusOf(record: ApiKeyRecord, serverNow: number): KeyStatus {
   switch (record.status) {
-    case WireKeyStatus.disabled:
-      return "disabled";
+    case WireKeyStatus.enabled:
+      if (hasExpired(record.expiredTime, serverNow)) return "expired";
+      if (!record.unlimitedQuota && record.remainQuota <= 0) return "exhausted";
+      return "enabled";
     case WireKeyStatus.expired:
       return "expired";
     case WireKeyStatus.exhausted:
       return "exhausted";
     default:
-      if (hasExpired(record.expiredTime, serverNow)) return "expired";
-      if (!record.unlimitedQuota && record.remainQuota <= 0) return "exhausted";
-      return "enabled";
+      // 2, and any other value a status-only update or a status-applying full update without
+      // `status` (0) can leave: the service serves only status 1.
+      return "disabled";
   }
 }
 

@@ -68,12 +68,11 @@ describe("keyStatusOf", () => {
     expect(keyStatusOf(record({ status: 4, remainQuota: 10 }), NOW)).toBe("exhausted");
   });
 
-  // BUG: the default branch maps every wire status other than 2/3/4 to "enabled". The contract
-  // lets status-only updates set any integer, and a [docs]-style full update that omits `status`
-  // leaves 0; the service (and the emulator: "status 2 (or other non-1)" → token_disabled) refuses
-  // such a key, so reporting it "enabled" hides a dead key.
-  it.fails("a wire status outside 1–4 (e.g. 0) is not reported as enabled", () => {
-    expect(keyStatusOf(record({ status: 0 }), NOW)).not.toBe("enabled");
+  // Status-only updates accept any integer, and a [docs]-style full update without `status`
+  // leaves 0; the service serves only status 1, so anything else reads as disabled.
+  it("a wire status outside 1–4 (e.g. 0) is reported as disabled", () => {
+    expect(keyStatusOf(record({ status: 0 }), NOW)).toBe("disabled");
+    expect(keyStatusOf(record({ status: 7 }), NOW)).toBe("disabled");
   });
 });
 

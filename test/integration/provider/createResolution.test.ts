@@ -159,3 +159,16 @@ describe("credentials", () => {
     expect(String((error as Error).stack)).not.toContain(emu.accessToken);
   });
 });
+
+describe("a stray status", () => {
+  it("reports a key left at status 0 as disabled and enables it on the next update", async () => {
+    const p = testProvider(emu);
+    const key = await createKey(p, { quota: 1_000 });
+    await emu.control.editKey(Number(key.id), { status: 0 });
+    const read = await p.read(key.id, key.outs);
+    expect(read.props).toMatchObject({ status: "disabled", enabled: false });
+    expect((await p.diff(key.id, read.props ?? {}, key.inputs)).changes).toBe(true);
+    await p.update(key.id, read.props ?? {}, key.inputs);
+    expect((await emu.control.keys())[0]?.status).toBe(1);
+  });
+});

@@ -139,6 +139,15 @@ describe.each(behaviourCombinations())("with %s", (combo) => {
     expect((await serverKey(key.id)).remain_quota).toBe(50_000);
   });
 
+  it("leaves an overdrawn key's quota alone when only its status changes", async () => {
+    const p = testProvider(emu);
+    const key = await createKey(p, { quota: 1_000 });
+    await emu.control.setSwitches({ statusFlips: "never" });
+    await emu.control.chargeKey(Number(key.id), 1_500);
+    await updateKey(p, key.id, key, { quota: 1_000, enabled: false });
+    expect(await serverKey(key.id)).toMatchObject({ status: 2, remain_quota: -500 });
+  });
+
   it("disables and enables with status-only updates, and a full update keeps the status", async () => {
     const p = testProvider(emu);
     const key = await createKey(p, { quota: 5_000 });
