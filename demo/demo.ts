@@ -347,7 +347,7 @@ async function runRealDemo(flags: Flags): Promise<void> {
     );
     process.exit(2);
   }
-  const say = new Narrator(flags.yes ? 8 : 2);
+  const say = new Narrator(flags.yes ? (flags.keep ? 8 : 9) : 2);
   const connection = resolveConnection({});
   say.begin("connect", `checking the access token against ${connection.baseUrl} (one read-only list call)`);
   const client = new CometApiClient(connection);
@@ -370,6 +370,8 @@ async function runRealDemo(flags: Flags): Promise<void> {
   const preview = await streamed((onOutput) => stack.preview({ onOutput, color }));
   say.result(`preview: ${changes(preview.changeSummary)}`);
   if (!flags.yes) {
+    await stack.workspace.removeStack(stack.name);
+    rmSync(stateDir, { recursive: true, force: true });
     say.info(
       "\nNothing was created. `npm run demo -- --real --yes` creates the two keys, updates them and destroys them again.",
     );
