@@ -34,6 +34,7 @@ const config: ViteUserConfig = {
           fileParallelism: false,
         },
       },
+      { test: { name: "live", include: ["test/live/**/*.test.ts"], testTimeout: 300_000 } },
     ],
   },
 };

@@ -55,7 +55,7 @@ afterAll(async () => {
 
 describe("examples/alongside-cloud", () => {
   it("writes the key into a Kubernetes Secret as a secret and wires it into the Deployment", async () => {
-    const program = await import("../../../examples/alongside-cloud/index");
+    const program = await import("../../../examples/alongside-cloud/index.js");
     const [keyId, maskedKey, secretName, deploymentName] = await Promise.all([
       outputOf(program.keyId),
       outputOf(program.maskedKey),
