@@ -1,0 +1,93 @@
+/**
+ * The README's commands, run: every `pulumi …` line of its ```sh blocks, in the README's order,
+ * from the repository root (the quickstart) against a fresh emulator, with only the placeholders
+ * filled in (`<token>`, the base URL, the user id). And `npm run test:live` without a token
+ * refuses to run. See test/unit/readme.test.ts for the table of every other command.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { startEmulator } from "../../emulator";
+import { repoRoot } from "../support/engine";
+import { readmeCommands } from "../unit/readmeCommands";
+
+const exec = promisify(execFile);
+
+/** This process's environment without our COMETAPI_* connection variables or vitest's own. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("COMETAPI_") && !k.startsWith("VITEST")),
+  );
+}
+
+describe("README commands, run", () => {
+  it("runs every `pulumi …` command of the README in order against the emulator", async () => {
+    const root = repoRoot();
+    const commands = readmeCommands(root).filter((c) => c.startsWith("pulumi "));
+    expect(commands.length).toBeGreaterThan(5);
+    const emulator = await startEmulator();
+    const scratch = mkdtempSync(join(tmpdir(), "cometapi-readme-"));
+    const stackName = `readme-${Date.now().toString(36)}`;
+    mkdirSync(join(scratch, "state"));
+    const env: NodeJS.ProcessEnv = {
+      ...cleanEnv(),
+      PULUMI_HOME: join(scratch, "home"),
+      PULUMI_BACKEND_URL: `file://${join(scratch, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "readme",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      // What a person answers at the prompts of `pulumi up` / `refresh` / `destroy`.
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      NODE_OPTIONS: "--disable-warning=ExperimentalWarning",
+    };
+    const fill = (command: string) =>
+      command
+        .replace("<token>", emulator.accessToken)
+        .replace("https://api.cometapi.com", emulator.url)
+        .replace(/cometapi:userId \d+$/, `cometapi:userId ${emulator.userId}`);
+    const run = async (command: string) => (await exec("bash", ["-c", command], { cwd: root, env })).stdout;
+    try {
+      await run(`pulumi stack init ${stackName}`);
+      const out = new Map<string, string>();
+      for (const command of commands) {
+        const filled = fill(command);
+        expect(filled, "an unfilled placeholder").not.toMatch(/<[a-z-]+>/);
+        out.set(command, await run(filled));
+      }
+      expect(out.get("pulumi preview")).toMatch(/\+ 3 to create/);
+      expect(out.get("pulumi up")).toMatch(/\+ 3 created/);
+      const masked = out.get("pulumi stack output backendMaskedKey")?.trim() ?? "";
+      expect(masked).toMatch(/^sk-\w{4}\*{10}\w{4}$/);
+      const key = out.get("pulumi stack output backendKey --show-secrets")?.trim() ?? "";
+      expect(key).toMatch(/^sk-[0-9A-Za-z]{48}$/);
+      expect(`${key.slice(0, 7)}**********${key.slice(-4)}`).toBe(masked);
+      expect(out.get("pulumi refresh")).toMatch(/3 unchanged/);
+      expect(out.get("pulumi destroy")).toMatch(/- 3 deleted/);
+      expect(await emulator.control.keys()).toEqual([]);
+    } finally {
+      await run(`pulumi stack rm --yes --force ${stackName}`).catch(() => undefined);
+      rmSync(join(root, `Pulumi.${stackName}.yaml`), { force: true });
+      rmSync(scratch, { recursive: true, force: true });
+      await emulator.close();
+    }
+  });
+
+  it("`npm run test:live` refuses to run without COMETAPI_ACCESS_TOKEN", async () => {
+    // What `npm run test:live` runs after building (scripts/run.sh test:live).
+    const result = await exec("npx", ["vitest", "run", "--project", "live"], {
+      cwd: repoRoot(),
+      env: { ...cleanEnv(), COMETAPI_ACCESS_TOKEN: "" },
+    }).then(
+      () => ({ failed: false, output: "" }),
+      (error: { stdout?: string; stderr?: string }) => ({
+        failed: true,
+        output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+      }),
+    );
+    expect(result.failed).toBe(true);
+    expect(result.output).toMatch(/need COMETAPI_ACCESS_TOKEN/);
+  });
+});
