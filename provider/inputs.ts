@@ -298,6 +298,7 @@ export function autoName(logicalName: string): string {
   return `${prefix || "key"}${suffix}`;
 }
 
+/** Checks a list input entry by entry; returns the normalised entries, sorted. */
 function checkList(
   value: unknown,
   property: string,
@@ -335,7 +336,8 @@ function checkList(
     seen.set(checked.value, index);
     result.push(checked.value);
   });
-  return result;
+  // Stored sorted: the lists are sets, and the engine's preview compares stored inputs in order.
+  return result.sort();
 }
 
 function hasControlCharacters(text: string): boolean {
