@@ -327,7 +327,7 @@ async function runEmulatorDemo(flags: Flags): Promise<void> {
     await stack.workspace.removeStack(stack.name);
     succeeded = true;
     say.info(
-      `\n${bold("Done")} in ${Math.round((Date.now() - started) / 1000)} s. Next: examples/README.md, or \`npm run demo -- --keep\` to poke at the stack yourself.`,
+      `\n${bold("Done")} in ${Math.round((Date.now() - started) / 1000)} s. Next: the programs in examples/, or \`npm run demo -- --keep\` to poke at the stack yourself.`,
     );
   } finally {
     await emulator.close();
