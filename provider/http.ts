@@ -112,7 +112,12 @@ const DEFAULTS: Required<HttpOptions> = {
 /** What one attempt ended with, before the retry decision. */
 type Attempt =
   | { kind: "ok"; data: unknown }
-  | { kind: "fail"; error: CometApiError; retry: boolean; retryAfterMs?: number };
+  | { kind: "fail"; error: CometApiError; retry: boolean; retryAfterMs?: number; unreachable?: boolean };
+
+/** Connection errors that mean the request never reached a server. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/** Attempts in a row that may find nothing listening before the call gives up (a few seconds). */
+const MAX_UNREACHABLE_ATTEMPTS = 5;
 
 export class HttpTransport {
   readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -148,6 +153,7 @@ export class HttpTransport {
     const started = Date.now();
     const deadline = started + this.options.retryBudgetMs;
     let attemptNo = 0;
+    let unreachable = 0;
     for (;;) {
       attemptNo += 1;
       const attempt = await this.attempt(req, deadline);
@@ -162,6 +168,15 @@ export class HttpTransport {
         throw error;
       }
       if (!attempt.retry) throw attempt.error;
+      unreachable = attempt.unreachable ? unreachable + 1 : 0;
+      if (unreachable >= MAX_UNREACHABLE_ATTEMPTS) {
+        throw new NetworkError(
+          `${attempt.error.message} (nothing answered at ${this.target.baseUrl} in ${attemptNo} attempts; ` +
+            "check cometapi:baseUrl / COMETAPI_BASE_URL)",
+          req.operation,
+          { cause: attempt.error.cause },
+        );
+      }
       // After a 429 the gate paces every request; other failures back off on their own.
       const delay =
         attempt.error instanceof RateLimitedError ? 0 : this.backoff(attemptNo, attempt.retryAfterMs);
@@ -299,11 +314,12 @@ export class HttpTransport {
 
   private networkFailure(req: ApiRequest, cause: unknown): Attempt {
     const code = errorCode(cause);
-    const neverSent = code === "ECONNREFUSED" || cause instanceof undiciErrors.ConnectTimeoutError;
+    const unreachable = code !== undefined && UNREACHABLE_CODES.has(code);
+    const neverSent = unreachable || cause instanceof undiciErrors.ConnectTimeoutError;
     const error = new NetworkError(`${req.operation}: ${describeNetworkError(cause)}`, req.operation, {
       cause,
     });
-    if (req.retry === "idempotent" || neverSent) return { kind: "fail", error, retry: true };
+    if (req.retry === "idempotent" || neverSent) return { kind: "fail", error, retry: true, unreachable };
     return { kind: "fail", error: asOutcomeUnknown(req, error), retry: false };
   }
 

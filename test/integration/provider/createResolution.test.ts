@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   createCometApiKeyProvider,
   KeyInitializationError,
+  NetworkError,
 } from "../../../provider/index";
 import { apiRequests, callModel, createKey, testProvider, updateKey } from "../../support/providerHarness";
 
@@ -170,5 +171,22 @@ describe("a stray status", () => {
     expect((await p.diff(key.id, read.props ?? {}, key.inputs)).changes).toBe(true);
     await p.update(key.id, read.props ?? {}, key.inputs);
     expect((await emu.control.keys())[0]?.status).toBe(1);
+  });
+});
+
+describe("an unreachable service", () => {
+  it("fails within a few attempts, naming the base URL to check", async () => {
+    const p = createCometApiKeyProvider({
+      connection: { baseUrl: "http://127.0.0.1:9", accessToken: "irrelevant", userId: 1 },
+      http: { retryBaseDelayMs: 10, retryBudgetMs: 300_000 },
+    });
+    const error = await p.read("1", {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(
+      /ECONNREFUSED.*nothing answered at http:\/\/127\.0\.0\.1:9 in 5 attempts/,
+    );
   });
 });
