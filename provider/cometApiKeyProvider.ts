@@ -309,7 +309,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
-        if (!(error instanceof KeyNotFoundError)) throw error;
+        // Gone already is done; when the answers were lost, a read settles whether it took effect.
+        if (!(error instanceof KeyNotFoundError) && !(await isGone(s, Number(id)))) throw error;
       }
       s.snapshot.forget(Number(id));
     },
@@ -350,6 +351,16 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   }
 
   return provider;
+}
+
+/** True when key `id` provably no longer exists (a read answers "record not found"). */
+async function isGone(s: Session, id: number): Promise<boolean> {
+  try {
+    await s.client.getKey(id);
+    return false;
+  } catch (error) {
+    return error instanceof KeyNotFoundError;
+  }
 }
 
 /** The provider programs use (through the SDK's thin loader). */

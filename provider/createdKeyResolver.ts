@@ -39,7 +39,8 @@ export interface CreatedKeyResolverOptions {
    */
   gatherMs?: number;
   /**
-   * Listing rounds a successful create may miss its key before it fails.
+   * Listing rounds a successful create may miss its key before it fails; also how many listings
+   * in a row may fail (they are retried with backoff) before the waiting creates fail.
    * @default 4
    * @example { maxMisses: 2 }
    */
@@ -58,6 +59,8 @@ interface PendingCreate {
   readonly baselineId: number;
   phase: "sending" | "sent" | "unknown";
   misses: number;
+  /** Listing rounds in a row that failed while this create waited. */
+  listFailures: number;
   settle?: (result: ApiKeyRecord | "absent" | Error) => void;
 }
 
@@ -85,6 +88,7 @@ export class CreatedKeyResolver {
 
   /** Creates a key with `fields` and returns the record of exactly that new key. */
   async createKey(fields: ApiKeyFields): Promise<ApiKeyRecord> {
+    let lastUnknown: OutcomeUnknownError | undefined;
     for (let resend = 0; ; resend += 1) {
       const pending: PendingCreate = {
         fingerprint: fingerprintOfFields(fields),
@@ -92,6 +96,7 @@ export class CreatedKeyResolver {
         baselineId: await this.baseline(),
         phase: "sending",
         misses: 0,
+        listFailures: 0,
       };
       const settled = new Promise<ApiKeyRecord | "absent" | Error>((resolve) => {
         pending.settle = resolve;
@@ -107,6 +112,7 @@ export class CreatedKeyResolver {
           throw error;
         }
         pending.phase = "unknown";
+        lastUnknown = error;
       }
       this.requestRound();
       const result = await settled;
@@ -114,9 +120,10 @@ export class CreatedKeyResolver {
       if (result !== "absent") return result;
       if (resend >= this.options.maxResends) {
         throw new CreatedKeyNotFoundError(
-          `create key "${fields.name}": the service's answer was lost ${resend + 1} times and listing shows ` +
-            "that no such key was created; nothing was left behind. Check connectivity and run the update again.",
+          `create key "${fields.name}": ${resend + 1} attempts got no usable answer (last: ${lastUnknown?.message}); ` +
+            "listing shows that no such key was created, so nothing was left behind. Run the update again.",
           "create key",
+          { cause: lastUnknown },
         );
       }
     }
@@ -186,20 +193,29 @@ export class CreatedKeyResolver {
     try {
       fresh = await this.listNewerThan(floor);
     } catch (error) {
+      // The listing is safe to repeat: try again a few times, backing off, before giving up.
+      let retryIn = 0;
       for (const p of waiting) {
+        p.listFailures += 1;
+        if (p.listFailures < this.options.maxMisses) {
+          retryIn = Math.max(retryIn, 250 * 2 ** (p.listFailures - 1));
+          continue;
+        }
         this.pending.delete(p);
         p.settle?.(
           new CreatedKeyNotFoundError(
             `create key "${p.name}": ${p.phase === "sent" ? "the key was created but" : "the create's outcome is unknown and"} ` +
-              `listing keys to find it failed: ${(error as Error).message}. Look for a key named "${p.name}" in the CometAPI ` +
-              "console; adopt it with `adoptKeyId` or delete it before running the update again.",
+              `listing keys to find it failed ${p.listFailures} times: ${(error as Error).message}. Look for a key named ` +
+              `"${p.name}" in the CometAPI console; adopt it with \`adoptKeyId\` or delete it before running the update again.`,
             "create key",
             { cause: error },
           ),
         );
       }
+      if (retryIn > 0) this.requestRound(retryIn);
       return;
     }
+    for (const p of waiting) p.listFailures = 0;
     const groups = new Map<string, PendingCreate[]>();
     for (const p of this.pending) groups.set(p.fingerprint, [...(groups.get(p.fingerprint) ?? []), p]);
     let retryIn = 0;

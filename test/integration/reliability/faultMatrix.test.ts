@@ -240,35 +240,16 @@ const matrix = new Map<string, Cell>();
 const cellKey = (mode: Mode, op: string, fault: string) => `${mode}|${op}|${fault}`;
 
 /**
- * Known provider bugs, run as `it.fails` so the suite stays green while they are open and turns red
- * when one is fixed (then delete the entry). Each says exactly what goes wrong.
+ * Known limitations, run as `it.fails` so the suite stays green while they hold and turns red
+ * when one is lifted (then delete the entry). Each says exactly what goes wrong.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  // BUG: the key is created, then the listing that finds its id fails (here once, with HTTP 200
-  // success:false, which is never retried); CreatedKeyResolver.runRound settles the create with
-  // CreatedKeyNotFoundError, which carries no id, so the engine records nothing while the new key
-  // stays on the server: a stray key (server [bystander, new], state [bystander]).
-  [cellKey("once", "list (create)", "success:false")]:
-    "a failed id-resolution listing after a successful create leaves a stray key",
-  // BUG: the duplicate-free create path gives up after maxResends with CreatedKeyNotFoundError
-  // ("the service's answer was lost 3 times …"), which neither says what happened (HTTP 5xx,
-  // reset, timeout, malformed JSON) nor chains it as `cause`: the error does not name the cause.
-  // No key is left behind (the invariants hold).
-  ...Object.fromEntries(
-    ["500", "502", "503", "reset", "timeout", "bad JSON"].map((f) => [
-      cellKey("outage", "create", f),
-      "a create that keeps failing reports 'answer was lost' instead of the cause",
-    ]),
-  ),
-  // BUG: every DELETE's answer is lost; the first one took effect. The retries (DELETE is
-  // idempotent) are lost too, the budget runs out and delete throws NetworkError, so the engine
-  // keeps a key in state that the server no longer has. A GET confirming "record not found"
-  // before giving up would settle it (the next refresh also drops it; nothing is leaked).
-  [cellKey("outage", "delete", "lost")]:
-    "a delete that took effect but whose answers are lost stays in state",
-  // BUG: as in the once-only case, but for every fault kind: while the id-resolution listing keeps
-  // failing (5xx, 429, reset, timeout, bad JSON, success:false, lost), the created key is never
-  // recorded (no id on the error) and stays on the server.
+const KNOWN_LIMITATIONS: Record<string, string> = {
+  // KNOWN LIMITATION (not fixable without knowing the id): the key is created, then every
+  // listing that could find its id fails for longer than the retries last (5xx, 429, reset,
+  // timeout, bad JSON, success:false, lost). The create fails with CreatedKeyNotFoundError, which
+  // names the key to adopt or delete, but carries no id, so the engine cannot record it and the
+  // key stays on the server. A single failed listing is retried and no longer leaks (see the
+  // "once" row).
   ...Object.fromEntries(
     FAULTS.map((f) => [
       cellKey("outage", "list (create)", f.label),
@@ -285,7 +266,7 @@ function printMatrix(): void {
       ...FAULTS.map((f) => {
         const c = matrix.get(cellKey(mode, op.label, f.label));
         if (!c) return "-";
-        const mark = KNOWN_BUGS[cellKey(mode, op.label, f.label)] ? " BUG" : "";
+        const mark = KNOWN_LIMITATIONS[cellKey(mode, op.label, f.label)] ? " LIMITATION" : "";
         return `${c.outcome} ${c.requests}r${c.faultUnused ? " unused" : ""}${mark}`;
       }),
     ]);
@@ -428,7 +409,8 @@ for (const mode of ["once", "outage"] as Mode[]) {
       for (const fault of FAULTS) {
         const key = cellKey(mode, op.label, fault.label);
         const title = `${op.label} × ${fault.label}`;
-        if (KNOWN_BUGS[key]) it.fails(`${title} — BUG: ${KNOWN_BUGS[key]}`, () => runCell(mode, op, fault));
+        if (KNOWN_LIMITATIONS[key])
+          it.fails(`${title} — KNOWN LIMITATION: ${KNOWN_LIMITATIONS[key]}`, () => runCell(mode, op, fault));
         else it(title, () => runCell(mode, op, fault));
       }
     }
