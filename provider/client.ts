@@ -171,7 +171,13 @@ export class CometApiClient {
   /** The full key value (without `sk-`). Strictly rate-limited by the service: call once per key. */
   async revealKey(id: number): Promise<string> {
     const data = await this.http.call(
-      { operation: `reveal key ${id}`, method: "POST", path: `/api/token/${id}/key`, retry: "idempotent" },
+      {
+        operation: `reveal key ${id}`,
+        method: "POST",
+        path: `/api/token/${id}/key`,
+        retry: "idempotent",
+        limit: "reveal",
+      },
       wireRevealedKeySchema,
     );
     return data.key;
@@ -186,6 +192,7 @@ export class CometApiClient {
         path: "/api/token/batch/keys",
         body: { ids },
         retry: "idempotent",
+        limit: "reveal",
       },
       wireRevealedKeysSchema,
     );

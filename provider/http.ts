@@ -89,6 +89,11 @@ export interface ApiRequest {
   path: string;
   body?: unknown;
   retry: RetryPolicy;
+  /**
+   * The service's separate, much stricter limit this route falls under (new-api: key reveals,
+   * 20 per 20 minutes): its 429s pause only the requests of that class.
+   */
+  limit?: "reveal";
 }
 
 /** Counters, for the benchmark and for tests that prove request economy. */
@@ -128,6 +133,8 @@ export class HttpTransport {
   private serverClockOffset = 0;
   /** After a 429 every request waits, and one probe tests the limit: no retry storm. */
   private readonly gate: RateLimitGate;
+  /** The same for the reveal routes, which have a limit of their own. */
+  private readonly revealGate: RateLimitGate;
 
   constructor(
     private readonly target: HttpTarget,
@@ -141,6 +148,7 @@ export class HttpTransport {
     });
     this.slots = new Semaphore(this.options.maxConcurrentRequests);
     this.gate = new RateLimitGate(this.options.retryBaseDelayMs * 4, this.options.retryMaxDelayMs);
+    this.revealGate = new RateLimitGate(this.options.retryBaseDelayMs * 4, this.options.retryMaxDelayMs);
   }
 
   /** The server's current time in unix seconds, as its `Date` headers tell. */
@@ -200,19 +208,30 @@ export class HttpTransport {
   }
 
   private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
-    await this.slots.acquire();
-    let ticket: "go" | "probe" | "deadline" = "go";
+    const probing: RateLimitGate[] = [];
+    const pass = async (gate: RateLimitGate): Promise<boolean> => {
+      const ticket = await gate.enter(deadline);
+      if (ticket === "probe") probing.push(gate);
+      return ticket !== "deadline";
+    };
+    const outOfBudget = (): Attempt => {
+      const detail =
+        "still rate limited when the retry budget ran out; lower --parallel or wait a few minutes";
+      return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
+    };
     try {
-      ticket = await this.gate.enter(deadline);
-      if (ticket === "deadline") {
-        const detail =
-          "still rate limited when the retry budget ran out; lower --parallel or wait a few minutes";
-        return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
+      // A reveal held back by its own (minutes-long) limit waits without holding a connection slot.
+      if (req.limit === "reveal" && !(await pass(this.revealGate))) return outOfBudget();
+      await this.slots.acquire();
+      try {
+        // The shared limit is checked with the slot in hand, right before sending.
+        if (!(await pass(this.gate))) return outOfBudget();
+        return await this.send(req);
+      } finally {
+        this.slots.release();
       }
-      return await this.send(req);
     } finally {
-      if (ticket === "probe") this.gate.release();
-      this.slots.release();
+      for (const gate of probing) gate.release();
     }
   }
 
@@ -250,7 +269,10 @@ export class HttpTransport {
     } catch (cause) {
       return this.networkFailure(req, cause);
     }
-    if (status !== 429) this.gate.admitted();
+    if (status !== 429) {
+      this.gate.admitted();
+      if (req.limit === "reveal") this.revealGate.admitted();
+    }
     if (status === 200) return this.parseEnvelope(req, text);
     if (status === 401) {
       const hint =
@@ -268,7 +290,7 @@ export class HttpTransport {
     }
     if (status === 429) {
       this.stats.rateLimited += 1;
-      this.gate.refused(retryAfterMs);
+      (req.limit === "reveal" ? this.revealGate : this.gate).refused(retryAfterMs);
       return {
         kind: "fail",
         error: new RateLimitedError(req.operation, 429, "rate limited"),

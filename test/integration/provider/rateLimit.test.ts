@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import { RateLimitedError } from "../../../provider/index";
+import { KeyInitializationError, RateLimitedError } from "../../../provider/index";
 import { createKey, testProvider } from "../../support/providerHarness";
 
 let emu: RunningEmulator;
@@ -73,5 +73,35 @@ describe("under the service's rate limit", () => {
       expect(error).toBeInstanceOf(RateLimitedError);
       expect(String(error.message)).toMatch(/^read key \d+: .*rate limited/);
     }
+  });
+});
+
+describe("under the stricter reveal limit", () => {
+  it("holds back only reveals: other calls go on while a reveal waits", async () => {
+    await emu.control.reset();
+    const p = testProvider(emu, {
+      http: { retryBaseDelayMs: 50, retryMaxDelayMs: 300, retryBudgetMs: 2_000 },
+    });
+    const first = await createKey(p, { name: "first", quota: 1 });
+    // Every reveal is now refused with Retry-After: 5, longer than any call's budget here.
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/:id/key",
+      kind: "rate-limit",
+      retryAfterSeconds: 5,
+      times: 0,
+    });
+    const second = createKey(p, { name: "second", quota: 1 }).catch((e: unknown) => e);
+    for (let i = 0; i < 100; i += 1) {
+      const refused = (await emu.control.requestCounts())["POST /api/token/:id/key"]?.byStatus["429"] ?? 0;
+      if (refused > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Paused along with the reveal, this read would outlast its budget and fail.
+    const read = await p.read(first.id, first.outs);
+    expect(read.id).toBe(first.id);
+    const error = await second;
+    expect(error).toBeInstanceOf(KeyInitializationError); // the key is recorded; the next up reveals it
+    expect((error as Error).message).toMatch(/reveal key \d+: .*rate limited/);
   });
 });
