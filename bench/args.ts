@@ -18,6 +18,10 @@ export interface BenchArgs {
   baseline: boolean;
   /** Run the emulator's list-latency check (10,000 keys). @default true */
   listBench: boolean;
+  /** Emulator with full keys in listings and no reveal routes (the [docs] build). @default false */
+  unmasked: boolean;
+  /** A phase still running after this many minutes is interrupted (SIGINT) and reported. @default 20 */
+  phaseTimeoutMin: number;
   help: boolean;
 }
 
@@ -30,6 +34,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --phases LIST          subset of up,preview,refresh,update,destroy (default all, in that order)
   --no-baseline          skip the no-op dynamic resource baseline
   --no-list-bench        skip the emulator's list-latency check
+  --unmasked             emulator returns full keys in listings (no reveals; the [docs] build)
+  --phase-timeout 20     interrupt a phase after this many minutes and report it
   --help`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -42,6 +48,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     phases: [...PHASES],
     baseline: true,
     listBench: true,
+    unmasked: false,
+    phaseTimeoutMin: 20,
     help: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -89,6 +97,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case "--no-list-bench":
         args.listBench = false;
+        break;
+      case "--unmasked":
+        args.unmasked = true;
+        break;
+      case "--phase-timeout":
+        args.phaseTimeoutMin = positiveInt(value(), flag);
         break;
       case "--help":
       case "-h":

@@ -132,22 +132,23 @@ async function runPhase(
   phase: Phase,
   parallel: number,
   log: string,
+  signal: AbortSignal,
 ): Promise<Record<string, number>> {
   const onOutput = (text: string) => appendFileSync(log, text);
   appendFileSync(log, `\n===== ${phase} (${new Date().toISOString()}) =====\n`);
   switch (phase) {
     case "up":
       spec.variant = 0;
-      return changesOf((await b.stack.up({ parallel, onOutput })).summary.resourceChanges);
+      return changesOf((await b.stack.up({ parallel, onOutput, signal })).summary.resourceChanges);
     case "preview":
-      return changesOf((await b.stack.preview({ parallel, onOutput })).changeSummary);
+      return changesOf((await b.stack.preview({ parallel, onOutput, signal })).changeSummary);
     case "refresh":
-      return changesOf((await b.stack.refresh({ parallel, onOutput })).summary.resourceChanges);
+      return changesOf((await b.stack.refresh({ parallel, onOutput, signal })).summary.resourceChanges);
     case "update":
       spec.variant = 1;
-      return changesOf((await b.stack.up({ parallel, onOutput })).summary.resourceChanges);
+      return changesOf((await b.stack.up({ parallel, onOutput, signal })).summary.resourceChanges);
     case "destroy":
-      return changesOf((await b.stack.destroy({ parallel, onOutput })).summary.resourceChanges);
+      return changesOf((await b.stack.destroy({ parallel, onOutput, signal })).summary.resourceChanges);
   }
 }
 
@@ -214,11 +215,17 @@ async function runStack(
       const t0 = performance.now();
       let changes: Record<string, number> = {};
       let error: string | undefined;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), args.phaseTimeoutMin * 60_000);
       try {
-        changes = await runPhase(b, phase, args.parallel, log);
+        changes = await runPhase(b, phase, args.parallel, log, abort.signal);
       } catch (e) {
         error = ((e as Error).message ?? String(e)).split("\n").slice(0, 6).join(" ").slice(0, 600);
+        if (abort.signal.aborted)
+          error = `interrupted after ${args.phaseTimeoutMin} min (--phase-timeout); ${error}`;
         if (phase === "up") upFailed = true;
+      } finally {
+        clearTimeout(timer);
       }
       const wallMs = performance.now() - t0;
       const mem = sampler.stop();
@@ -441,7 +448,7 @@ async function main(): Promise<void> {
   const limits: ScheduleLimits | undefined = args.rateLimits ? DEFAULT_RATE_LIMITS : undefined;
   say(
     `pulumi-cometapi bench: sizes ${args.sizes.join(",")}, latency ${args.latencyMs} ms, engine --parallel ${args.parallel}, ` +
-      `rate limits ${limits ? JSON.stringify(limits) : "off"}, phases ${args.phases.join(",")}; pulumi ${pulumiVersion}, ` +
+      `rate limits ${limits ? JSON.stringify(limits) : "off"}, keys ${args.unmasked ? "unmasked (no reveals)" : "masked (reveals)"}, phases ${args.phases.join(",")}; pulumi ${pulumiVersion}, ` +
       `node ${process.version}, ${cpus().length} CPUs`,
   );
   say(`engine logs: ${logDir}`);
@@ -485,6 +492,7 @@ async function main(): Promise<void> {
       latencyMs: args.latencyMs,
       rateLimits: args.rateLimits ? { ...DEFAULT_RATE_LIMITS } : false,
       maxUserTokens: Math.max(1000, n + 10),
+      maskKeys: !args.unmasked,
     });
     let cometapi: RunResult;
     let keysLeft: number | undefined;

@@ -43,6 +43,13 @@ describe("bench flags", () => {
     });
   });
 
+  it("switches to unmasked keys and a shorter phase timeout", () => {
+    expect(parseArgs(["--unmasked", "--phase-timeout", "5"])).toMatchObject({
+      unmasked: true,
+      phaseTimeoutMin: 5,
+    });
+  });
+
   it("refuses unknown flags, phases and bad numbers", () => {
     expect(() => parseArgs(["--size", "10"])).toThrow(/unknown flag/);
     expect(() => parseArgs(["--phases", "apply"])).toThrow(/unknown phase/);
