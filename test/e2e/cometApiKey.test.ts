@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
-import { createInlineStack, type EngineStack, repoRoot } from "../support/engine";
+import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } from "../support/engine";
 import { callModel } from "../support/providerHarness";
 
 // The built package, as programs load it: its loader must be plain CommonJS to serialize.
@@ -91,15 +91,7 @@ function changes(summary: Record<string, number | undefined>): Record<string, nu
 
 beforeAll(async () => {
   emu = await startEmulator();
-  engine = await createInlineStack("cometapi-e2e", program, {
-    // No COMETAPI_* in the environment: the connection must come from stack config.
-    envVars: { COMETAPI_ACCESS_TOKEN: "", COMETAPI_BASE_URL: "", COMETAPI_USER_ID: "" },
-    config: {
-      "cometapi:accessToken": { value: emu.accessToken, secret: true },
-      "cometapi:baseUrl": { value: emu.url },
-      "cometapi:userId": { value: String(emu.userId) },
-    },
-  });
+  engine = await createInlineStack("cometapi-e2e", program, emulatorConnection(emu));
 });
 
 afterAll(async () => {

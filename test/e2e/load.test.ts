@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RATE_LIMITS, type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
-import { createInlineStack, type EngineStack, repoRoot } from "../support/engine";
+import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } from "../support/engine";
 import { expectNoSecrets } from "../support/secretScan";
 
 const { CometApiKey } = createRequire(join(repoRoot(), "package.json"))("./dist/sdk/index.js") as typeof sdk;
@@ -71,14 +71,7 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   emu = await startEmulator({ rateLimits: { ...DEFAULT_RATE_LIMITS } });
-  engine = await createInlineStack("cometapi-load", program, {
-    envVars: { COMETAPI_ACCESS_TOKEN: "", COMETAPI_BASE_URL: "", COMETAPI_USER_ID: "" },
-    config: {
-      "cometapi:accessToken": { value: emu.accessToken, secret: true },
-      "cometapi:baseUrl": { value: emu.url },
-      "cometapi:userId": { value: String(emu.userId) },
-    },
-  });
+  engine = await createInlineStack("cometapi-load", program, emulatorConnection(emu));
 });
 
 afterAll(async () => {

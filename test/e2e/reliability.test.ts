@@ -20,7 +20,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorKeyRecord, type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
-import { createInlineStack, type EngineStack, repoRoot } from "../support/engine";
+import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } from "../support/engine";
 import {
   describeStep,
   EMPTY_PROGRAM,
@@ -248,14 +248,7 @@ async function runSequence(steps: readonly Step[]): Promise<void> {
 
 beforeAll(async () => {
   emu = await startEmulator();
-  engine = await createInlineStack(STACK_PROJECT, program, {
-    envVars: { COMETAPI_ACCESS_TOKEN: "", COMETAPI_BASE_URL: "", COMETAPI_USER_ID: "" },
-    config: {
-      "cometapi:accessToken": { value: emu.accessToken, secret: true },
-      "cometapi:baseUrl": { value: emu.url },
-      "cometapi:userId": { value: String(emu.userId) },
-    },
-  });
+  engine = await createInlineStack(STACK_PROJECT, program, emulatorConnection(emu));
 });
 
 afterAll(async () => {

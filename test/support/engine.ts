@@ -269,3 +269,22 @@ export async function createLocalProgramStack(
   );
   return finish(stack, prepared, opts);
 }
+
+/**
+ * Stack options that connect the provider to an emulator through stack config only: the token
+ * as a secret, and no `COMETAPI_*` variables from the environment to fall back on.
+ */
+export function emulatorConnection(emu: {
+  url: string;
+  accessToken: string;
+  userId: number;
+}): Required<Pick<EngineOptions, "envVars" | "config">> {
+  return {
+    envVars: { COMETAPI_ACCESS_TOKEN: "", COMETAPI_BASE_URL: "", COMETAPI_USER_ID: "" },
+    config: {
+      "cometapi:accessToken": { value: emu.accessToken, secret: true },
+      "cometapi:baseUrl": { value: emu.url },
+      "cometapi:userId": { value: String(emu.userId) },
+    },
+  };
+}
