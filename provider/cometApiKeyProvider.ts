@@ -92,6 +92,9 @@ export interface CometApiKeyProviderOptions {
   connection?: ConnectionSettings;
 }
 
+/** How old the listing an update reads its key's live quota from may be. */
+const LIVE_READ_MAX_AGE_MS = 2_000;
+
 /** Everything one connection shares across the calls of one provider process. */
 interface Session {
   client: CometApiClient;
@@ -271,18 +274,14 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = news as unknown as CometApiKeyInputs;
       const s = session();
-      let live: ApiKeyRecord;
-      try {
-        live = await s.client.getKey(Number(id));
-      } catch (error) {
-        if (error instanceof KeyNotFoundError) {
-          throw new KeyNotFoundError(
-            `update key ${id}`,
-            `key ${id} no longer exists (deleted outside Pulumi?). Run \`pulumi refresh\` to drop it from the ` +
-              "state, then `pulumi up` to create a new one",
-          );
-        }
-        throw error;
+      // The live record just before the update (updates arriving together share one listing).
+      const live = await s.snapshot.find(Number(id), { maxAgeMs: LIVE_READ_MAX_AGE_MS });
+      if (!live) {
+        throw new KeyNotFoundError(
+          `update key ${id}`,
+          `key ${id} no longer exists (deleted outside Pulumi?). Run \`pulumi refresh\` to drop it from the ` +
+            "state, then `pulumi up` to create a new one",
+        );
       }
       const quotaChanged = old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota;
       const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);

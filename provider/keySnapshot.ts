@@ -45,9 +45,12 @@ export class KeySnapshot {
     this.gatherMs = options.gatherMs ?? 25;
   }
 
-  /** The live record of key `id`, or undefined when it no longer exists. */
-  async find(id: number): Promise<ApiKeyRecord | undefined> {
-    const listing = await this.currentListing();
+  /**
+   * The live record of key `id`, or undefined when it no longer exists. `maxAgeMs` asks for a
+   * fresher listing than the snapshot's TTL (updates use a few seconds: "read just before").
+   */
+  async find(id: number, options: { maxAgeMs?: number } = {}): Promise<ApiKeyRecord | undefined> {
+    const listing = await this.currentListing(Math.min(options.maxAgeMs ?? this.ttlMs, this.ttlMs));
     const listed = listing ? (await listing.byId).get(id) : undefined;
     if (listed) return listed;
     try {
@@ -69,8 +72,8 @@ export class KeySnapshot {
   }
 
   /** A fresh listing to read from, or undefined when this read is alone and should GET. */
-  private async currentListing(): Promise<Listing | undefined> {
-    if (this.listing && Date.now() - this.listing.takenAt <= this.ttlMs) return this.listing;
+  private async currentListing(maxAgeMs: number): Promise<Listing | undefined> {
+    if (this.listing && Date.now() - this.listing.takenAt <= maxAgeMs) return this.listing;
     if (!this.gathering) {
       const gathering = {
         count: 0,
@@ -86,7 +89,7 @@ export class KeySnapshot {
     const gathering = this.gathering;
     gathering.count += 1;
     if (!(await gathering.decided)) return undefined;
-    if (!this.listing || Date.now() - this.listing.takenAt > this.ttlMs) {
+    if (!this.listing || Date.now() - this.listing.takenAt > maxAgeMs) {
       const listing: Listing = { takenAt: Date.now(), byId: this.listAll() };
       listing.byId.catch(() => {
         if (this.listing === listing) this.listing = undefined;

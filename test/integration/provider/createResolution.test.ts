@@ -147,6 +147,20 @@ describe("refresh", () => {
   });
 });
 
+describe("update economy", () => {
+  it("reads the live quota of updates arriving together from one listing", async () => {
+    const p = testProvider(emu);
+    const keys = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => createKey(p, { name: `u${i}`, quota: 100 })),
+    );
+    await emu.control.resetCounts();
+    const fresh = testProvider(emu, { snapshot: { ttlMs: 30_000, gatherMs: 25 } });
+    await Promise.all(keys.map((k, i) => updateKey(fresh, k.id, k, { name: `renamed-${i}`, quota: 100 })));
+    expect(await apiRequests(emu)).toEqual({ "GET /api/token/": 1, "PUT /api/token/": 30 });
+    expect((await emu.control.keys()).every((k) => k.name.startsWith("renamed-"))).toBe(true);
+  });
+});
+
 describe("credentials", () => {
   it("turns a 401 about New-Api-User into a hint to set cometapi:userId, without the token", async () => {
     const p = createCometApiKeyProvider({ connection: { baseUrl: emu.url, accessToken: emu.accessToken } });
