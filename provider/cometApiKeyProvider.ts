@@ -121,10 +121,11 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     let s = sessions.get(id);
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
+      const resolver = new CreatedKeyResolver(client, options.resolver);
       s = {
         client,
-        resolver: new CreatedKeyResolver(client, options.resolver),
-        revealer: new KeyRevealer(client),
+        resolver,
+        revealer: new KeyRevealer(client, { waitWhile: () => resolver.busy }),
         snapshot: new KeySnapshot(client, options.snapshot),
       };
       sessions.set(id, s);

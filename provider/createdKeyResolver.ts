@@ -129,6 +129,11 @@ export class CreatedKeyResolver {
     }
   }
 
+  /** True while creates of this process are being sent or resolved. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Highest key id known to exist; the first call in a process costs one small listing. */
   private async baseline(): Promise<number> {
     if (this.knownMaxId !== undefined) return this.knownMaxId;

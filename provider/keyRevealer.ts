@@ -2,14 +2,31 @@
  * `KeyRevealer`: fetches full key values, as few times as possible.
  *
  * The reveal endpoints are the service's most tightly rate-limited (new-api: 20 per 20 minutes
- * per IP), so every reveal requested while another is in flight, or in the same tick, goes into
- * one batch request (`POST /api/token/batch/keys`, up to 100 ids). A server without the batch
+ * per IP), so every reveal requested while another is in flight, or while creates of this
+ * process are still being sent or resolved (up to a second), goes into one batch request
+ * (`POST /api/token/batch/keys`, up to 100 ids). A server without the batch
  * route (404) is remembered and served one key at a time.
  */
 import type { CometApiClient } from "./client.js";
 import { HttpStatusError } from "./errors.js";
 
 const MAX_BATCH = 100;
+
+export interface KeyRevealerOptions {
+  /**
+   * While this says more reveals are coming (creates still being sent or resolved), a batch
+   * waits for them, up to `maxGatherMs`.
+   * @default () => false
+   * @example { waitWhile: () => resolver.busy }
+   */
+  waitWhile?: () => boolean;
+  /**
+   * Longest a reveal waits for others to join its batch.
+   * @default 1_000
+   * @example { maxGatherMs: 200 }
+   */
+  maxGatherMs?: number;
+}
 
 interface Waiter {
   id: number;
@@ -22,8 +39,16 @@ export class KeyRevealer {
   private flushing = false;
   private scheduled = false;
   private batchSupported = true;
+  private readonly waitWhile: () => boolean;
+  private readonly maxGatherMs: number;
 
-  constructor(private readonly client: CometApiClient) {}
+  constructor(
+    private readonly client: CometApiClient,
+    options: KeyRevealerOptions = {},
+  ) {
+    this.waitWhile = options.waitWhile ?? (() => false);
+    this.maxGatherMs = options.maxGatherMs ?? 1_000;
+  }
 
   /** The full value of key `id`, without `sk-`. */
   reveal(id: number): Promise<string> {
@@ -36,10 +61,17 @@ export class KeyRevealer {
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const started = Date.now();
+    const tick = () => {
+      const gathering = Date.now() - started < this.maxGatherMs && this.queue.length < MAX_BATCH;
+      if (gathering && this.waitWhile()) {
+        setTimeout(tick, 10);
+        return;
+      }
       this.scheduled = false;
       void this.flush();
-    });
+    };
+    setImmediate(tick);
   }
 
   private async flush(): Promise<void> {

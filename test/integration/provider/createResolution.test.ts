@@ -147,6 +147,25 @@ describe("refresh", () => {
   });
 });
 
+describe("create economy", () => {
+  it("reveals the keys of creates finishing at different times in one batch", async () => {
+    // Half of the creates answer 300 ms later than the others: two listing rounds, one reveal.
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/",
+      kind: "latency",
+      latencyMs: 300,
+      skip: 8,
+      times: 8,
+    });
+    const p = testProvider(emu);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => createKey(p, { name: `c${i}`, quota: 100 })));
+    const counts = await apiRequests(emu);
+    expect(counts["POST /api/token/"]).toBe(16);
+    expect((counts["POST /api/token/batch/keys"] ?? 0) + (counts["POST /api/token/:id/key"] ?? 0)).toBe(1);
+  });
+});
+
 describe("update economy", () => {
   it("reads the live quota of updates arriving together from one listing", async () => {
     const p = testProvider(emu);
