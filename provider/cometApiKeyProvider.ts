@@ -31,7 +31,7 @@ import {
   toIso,
 } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
-import { KeyRevealer } from "./keyRevealer.js";
+import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
 import { hasExpired, type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
@@ -88,6 +88,12 @@ export interface CometApiKeyProviderOptions {
   resolver?: CreatedKeyResolverOptions;
   /** The shared listing behind refresh. */
   snapshot?: KeySnapshotOptions;
+  /**
+   * How long key reveals gather into one batch request.
+   * @default { quietMs: 100, maxGatherMs: 5_000 }
+   * @example { reveals: { quietMs: 5 } }
+   */
+  reveals?: Omit<KeyRevealerOptions, "waitWhile">;
   /** Connection settings; when absent, `configure()` and then the environment decide. */
   connection?: ConnectionSettings;
 }
@@ -125,7 +131,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       s = {
         client,
         resolver,
-        revealer: new KeyRevealer(client, { waitWhile: () => resolver.busy }),
+        revealer: new KeyRevealer(client, { ...options.reveals, waitWhile: () => resolver.busy }),
         snapshot: new KeySnapshot(client, options.snapshot),
       };
       sessions.set(id, s);

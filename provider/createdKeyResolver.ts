@@ -17,8 +17,9 @@
  *   claims a matching key when one is left, and is sent again only after two listings, the second
  *   after a grace period, showed that it did not take effect.
  * - **Coalescing.** One listing serves every create that is waiting at that moment; a round starts
- *   once no create of this process is still being sent (or after a short gather time), so a burst
- *   of parallel creates costs one listing, not one each.
+ *   once no create of this process is still being sent and none was started for a short quiet
+ *   period (the engine starts creates one by one, a few ms apart), or after `gatherMs` at the
+ *   latest, so a burst of parallel creates costs one listing, not one each.
  */
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
@@ -33,8 +34,14 @@ export interface CreatedKeyResolverOptions {
    */
   unknownOutcomeGraceMs?: number;
   /**
-   * Longest wait for parallel creates to finish sending before a listing round starts anyway.
-   * @default 250
+   * A listing round waits until no create was started for this long (and none is being sent).
+   * @default 100
+   * @example { quietMs: 20 }
+   */
+  quietMs?: number;
+  /**
+   * Longest wait for parallel creates before a listing round starts anyway.
+   * @default 1_000
    * @example { gatherMs: 50 }
    */
   gatherMs?: number;
@@ -72,7 +79,8 @@ export class CreatedKeyResolver {
   private readonly pending = new Set<PendingCreate>();
   private roundRunning = false;
   private roundWanted = false;
-  private gatherTimer: NodeJS.Timeout | undefined;
+  private gathering = false;
+  private lastStartedAt = 0;
 
   constructor(
     private readonly client: CometApiClient,
@@ -80,7 +88,8 @@ export class CreatedKeyResolver {
   ) {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
-      gatherMs: options.gatherMs ?? 250,
+      quietMs: options.quietMs ?? 100,
+      gatherMs: options.gatherMs ?? 1_000,
       maxMisses: options.maxMisses ?? 4,
       maxResends: options.maxResends ?? 2,
     };
@@ -102,6 +111,7 @@ export class CreatedKeyResolver {
         pending.settle = resolve;
       });
       this.pending.add(pending);
+      this.lastStartedAt = Date.now();
       try {
         await this.client.createKey(fields);
         pending.phase = "sent";
@@ -158,36 +168,34 @@ export class CreatedKeyResolver {
       return;
     }
     this.roundWanted = true;
-    if (this.roundRunning) return;
-    const stillSending = [...this.pending].some((p) => p.phase === "sending");
-    if (stillSending) {
-      // Let parallel creates finish sending so one listing serves them all, within gatherMs.
-      this.gatherTimer ??= setTimeout(() => {
-        this.gatherTimer = undefined;
-        this.startRounds();
-      }, this.options.gatherMs);
-      return;
-    }
-    this.startRounds();
+    if (this.roundRunning || this.gathering) return;
+    // Let parallel creates finish sending so one listing serves them all, within gatherMs.
+    this.gathering = true;
+    const started = Date.now();
+    const tick = () => {
+      const now = Date.now();
+      const moreComing =
+        [...this.pending].some((p) => p.phase === "sending") ||
+        now - this.lastStartedAt < this.options.quietMs;
+      if (moreComing && now - started < this.options.gatherMs) {
+        setTimeout(tick, 10);
+        return;
+      }
+      this.gathering = false;
+      this.startRound();
+    };
+    tick();
   }
 
-  private startRounds(): void {
+  /** Runs one round; one asked for meanwhile gathers again afterwards. */
+  private startRound(): void {
     if (this.roundRunning || !this.roundWanted) return;
-    if (this.gatherTimer) {
-      clearTimeout(this.gatherTimer);
-      this.gatherTimer = undefined;
-    }
     this.roundRunning = true;
-    void (async () => {
-      try {
-        while (this.roundWanted) {
-          this.roundWanted = false;
-          await this.runRound();
-        }
-      } finally {
-        this.roundRunning = false;
-      }
-    })();
+    this.roundWanted = false;
+    void this.runRound().finally(() => {
+      this.roundRunning = false;
+      if (this.roundWanted) this.requestRound();
+    });
   }
 
   private async runRound(): Promise<void> {

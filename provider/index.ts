@@ -26,4 +26,5 @@ export * from "./errors.js";
 export type { HttpOptions, HttpStats } from "./http.js";
 export { type CometApiKeyInputs, checkInputs, MAX_NAME_BYTES, MAX_QUOTA, UNKNOWN } from "./inputs.js";
 export { canonicalIpEntry, parseIpEntry } from "./ip.js";
+export type { KeyRevealerOptions } from "./keyRevealer.js";
 export { type KeyStatus, keyStatusOf } from "./keyStatus.js";

@@ -2,10 +2,13 @@
  * `KeyRevealer`: fetches full key values, as few times as possible.
  *
  * The reveal endpoints are the service's most tightly rate-limited (new-api: 20 per 20 minutes
- * per IP), so every reveal requested while another is in flight, or while creates of this
- * process are still being sent or resolved (up to a second), goes into one batch request
- * (`POST /api/token/batch/keys`, up to 100 ids). A server without the batch
- * route (404) is remembered and served one key at a time.
+ * per IP): a reveal spent on one key is a reveal not spent on a hundred. So reveals are gathered
+ * into one batch request (`POST /api/token/batch/keys`, up to 100 ids): a batch goes out once no
+ * create of this process is being sent or resolved and no other reveal was asked for during a
+ * short quiet period (creates arrive one by one when the engine starts them one by one), and at
+ * the latest after `maxGatherMs`. Reveals asked for while a batch is on its way (or waiting out a
+ * 429) form the next batch. A server without the batch route (404) is remembered and served one
+ * key at a time.
  */
 import type { CometApiClient } from "./client.js";
 import { HttpStatusError } from "./errors.js";
@@ -21,8 +24,16 @@ export interface KeyRevealerOptions {
    */
   waitWhile?: () => boolean;
   /**
-   * Longest a reveal waits for others to join its batch.
-   * @default 1_000
+   * A batch waits until no other reveal was asked for during this long (and `waitWhile` is false).
+   * @default 100
+   * @example { quietMs: 20 }
+   */
+  quietMs?: number;
+  /**
+   * Longest a reveal waits for others to join its batch. Waiting only lasts while reveals or
+   * creates keep coming, so a lone key pays just `quietMs`; when creates are slow (rate-limited)
+   * a reveal saved is worth minutes (the service allows 20 per 20 minutes).
+   * @default 5_000
    * @example { maxGatherMs: 200 }
    */
   maxGatherMs?: number;
@@ -39,7 +50,9 @@ export class KeyRevealer {
   private flushing = false;
   private scheduled = false;
   private batchSupported = true;
+  private lastAskedAt = 0;
   private readonly waitWhile: () => boolean;
+  private readonly quietMs: number;
   private readonly maxGatherMs: number;
 
   constructor(
@@ -47,13 +60,15 @@ export class KeyRevealer {
     options: KeyRevealerOptions = {},
   ) {
     this.waitWhile = options.waitWhile ?? (() => false);
-    this.maxGatherMs = options.maxGatherMs ?? 1_000;
+    this.quietMs = options.quietMs ?? 100;
+    this.maxGatherMs = options.maxGatherMs ?? 5_000;
   }
 
   /** The full value of key `id`, without `sk-`. */
   reveal(id: number): Promise<string> {
     return new Promise((resolve, reject) => {
       this.queue.push({ id, resolve, reject });
+      this.lastAskedAt = Date.now();
       this.schedule();
     });
   }
@@ -63,8 +78,10 @@ export class KeyRevealer {
     this.scheduled = true;
     const started = Date.now();
     const tick = () => {
-      const gathering = Date.now() - started < this.maxGatherMs && this.queue.length < MAX_BATCH;
-      if (gathering && this.waitWhile()) {
+      const now = Date.now();
+      const gathering = now - started < this.maxGatherMs && this.queue.length < MAX_BATCH;
+      const moreComing = this.waitWhile() || now - this.lastAskedAt < this.quietMs;
+      if (gathering && moreComing) {
         setTimeout(tick, 10);
         return;
       }

@@ -164,6 +164,28 @@ describe("create economy", () => {
     expect(counts["POST /api/token/"]).toBe(16);
     expect((counts["POST /api/token/batch/keys"] ?? 0) + (counts["POST /api/token/:id/key"] ?? 0)).toBe(1);
   });
+
+  it("serves creates started one by one, 20 ms apart, with one listing and one reveal", async () => {
+    // The engine starts creates one at a time as it processes registrations; with the default
+    // quiet periods each waits for the next instead of listing and revealing on its own.
+    const p = testProvider(emu, {
+      resolver: { unknownOutcomeGraceMs: 150 },
+      reveals: {},
+    });
+    await createKey(p, { name: "warm-up", quota: 100 }); // the process's baseline listing
+    await emu.control.resetCounts();
+    const creates: Promise<unknown>[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      creates.push(createKey(p, { name: `t${i}`, quota: 100 }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await Promise.all(creates);
+    expect(await apiRequests(emu)).toEqual({
+      "POST /api/token/": 10,
+      "GET /api/token/": 1,
+      "POST /api/token/batch/keys": 1,
+    });
+  });
 });
 
 describe("update economy", () => {
