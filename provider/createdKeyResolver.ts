@@ -35,7 +35,7 @@ export interface CreatedKeyResolverOptions {
   unknownOutcomeGraceMs?: number;
   /**
    * A listing round waits until no create was started for this long (and none is being sent).
-   * @default 100
+   * @default 40
    * @example { quietMs: 20 }
    */
   quietMs?: number;
@@ -88,7 +88,7 @@ export class CreatedKeyResolver {
   ) {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
-      quietMs: options.quietMs ?? 100,
+      quietMs: options.quietMs ?? 40,
       gatherMs: options.gatherMs ?? 1_000,
       maxMisses: options.maxMisses ?? 4,
       maxResends: options.maxResends ?? 2,

@@ -25,7 +25,7 @@ export interface KeyRevealerOptions {
   waitWhile?: () => boolean;
   /**
    * A batch waits until no other reveal was asked for during this long (and `waitWhile` is false).
-   * @default 100
+   * @default 40
    * @example { quietMs: 20 }
    */
   quietMs?: number;
@@ -60,7 +60,7 @@ export class KeyRevealer {
     options: KeyRevealerOptions = {},
   ) {
     this.waitWhile = options.waitWhile ?? (() => false);
-    this.quietMs = options.quietMs ?? 100;
+    this.quietMs = options.quietMs ?? 40;
     this.maxGatherMs = options.maxGatherMs ?? 5_000;
   }
 

@@ -166,11 +166,12 @@ describe("create economy", () => {
   });
 
   it("serves creates started one by one, 20 ms apart, with one listing and one reveal", async () => {
-    // The engine starts creates one at a time as it processes registrations; with the default
-    // quiet periods each waits for the next instead of listing and revealing on its own.
+    // The engine starts creates one at a time as it processes registrations; with quiet periods
+    // (longer than the defaults here, so a loaded machine's timers cannot split the group) each
+    // waits for the next instead of listing and revealing on its own.
     const p = testProvider(emu, {
-      resolver: { unknownOutcomeGraceMs: 150 },
-      reveals: {},
+      resolver: { unknownOutcomeGraceMs: 150, quietMs: 200 },
+      reveals: { quietMs: 200 },
     });
     await createKey(p, { name: "warm-up", quota: 100 }); // the process's baseline listing
     await emu.control.resetCounts();
