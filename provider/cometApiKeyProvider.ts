@@ -90,7 +90,7 @@ export interface CometApiKeyProviderOptions {
   snapshot?: KeySnapshotOptions;
   /**
    * How long key reveals gather into one batch request.
-   * @default { quietMs: 40, maxGatherMs: 5_000 }
+   * @default { quietMs: 40, maxGatherMs: 300_000 }
    * @example { reveals: { quietMs: 5 } }
    */
   reveals?: Omit<KeyRevealerOptions, "waitWhile">;

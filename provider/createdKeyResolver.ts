@@ -40,8 +40,11 @@ export interface CreatedKeyResolverOptions {
    */
   quietMs?: number;
   /**
-   * Longest wait for parallel creates before a listing round starts anyway.
-   * @default 1_000
+   * Longest wait for parallel creates before a listing round starts anyway. Creates held back
+   * by a rate limit (new-api: 180 requests per 180 s) are still being sent; waiting for them
+   * costs nothing they would not wait anyway and saves a listing from the same budget, so the
+   * default is the HTTP retry budget, within which every create finishes or fails.
+   * @default 300_000
    * @example { gatherMs: 50 }
    */
   gatherMs?: number;
@@ -89,7 +92,7 @@ export class CreatedKeyResolver {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
       quietMs: options.quietMs ?? 40,
-      gatherMs: options.gatherMs ?? 1_000,
+      gatherMs: options.gatherMs ?? 300_000,
       maxMisses: options.maxMisses ?? 4,
       maxResends: options.maxResends ?? 2,
     };

@@ -31,9 +31,10 @@ export interface KeyRevealerOptions {
   quietMs?: number;
   /**
    * Longest a reveal waits for others to join its batch. Waiting only lasts while reveals or
-   * creates keep coming, so a lone key pays just `quietMs`; when creates are slow (rate-limited)
-   * a reveal saved is worth minutes (the service allows 20 per 20 minutes).
-   * @default 5_000
+   * creates keep coming, so a lone key pays just `quietMs`; when creates are slow (held back by
+   * the rate limit) a reveal saved is worth up to 20 minutes (the service allows 20 per 20
+   * minutes), so the default is the HTTP retry budget, within which every create finishes.
+   * @default 300_000
    * @example { maxGatherMs: 200 }
    */
   maxGatherMs?: number;
@@ -61,7 +62,7 @@ export class KeyRevealer {
   ) {
     this.waitWhile = options.waitWhile ?? (() => false);
     this.quietMs = options.quietMs ?? 40;
-    this.maxGatherMs = options.maxGatherMs ?? 5_000;
+    this.maxGatherMs = options.maxGatherMs ?? 300_000;
   }
 
   /** The full value of key `id`, without `sk-`. */
