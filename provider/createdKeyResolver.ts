@@ -25,6 +25,7 @@ import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
 import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "./errors.js";
 import { canonicalIpEntry } from "./ip.js";
+import { whenQuiet } from "./whenQuiet.js";
 
 export interface CreatedKeyResolverOptions {
   /**
@@ -174,20 +175,13 @@ export class CreatedKeyResolver {
     if (this.roundRunning || this.gathering) return;
     // Let parallel creates finish sending so one listing serves them all, within gatherMs.
     this.gathering = true;
-    const started = Date.now();
-    const tick = () => {
-      const now = Date.now();
-      const moreComing =
-        [...this.pending].some((p) => p.phase === "sending") ||
-        now - this.lastStartedAt < this.options.quietMs;
-      if (moreComing && now - started < this.options.gatherMs) {
-        setTimeout(tick, 10);
-        return;
-      }
+    const moreComing = () =>
+      [...this.pending].some((p) => p.phase === "sending") ||
+      Date.now() - this.lastStartedAt < this.options.quietMs;
+    whenQuiet(moreComing, this.options.gatherMs, () => {
       this.gathering = false;
       this.startRound();
-    };
-    tick();
+    });
   }
 
   /** Runs one round; one asked for meanwhile gathers again afterwards. */

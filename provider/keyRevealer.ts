@@ -12,6 +12,7 @@
  */
 import type { CometApiClient } from "./client.js";
 import { HttpStatusError } from "./errors.js";
+import { whenQuiet } from "./whenQuiet.js";
 
 const MAX_BATCH = 100;
 
@@ -77,19 +78,15 @@ export class KeyRevealer {
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;
-    const started = Date.now();
-    const tick = () => {
-      const now = Date.now();
-      const gathering = now - started < this.maxGatherMs && this.queue.length < MAX_BATCH;
-      const moreComing = this.waitWhile() || now - this.lastAskedAt < this.quietMs;
-      if (gathering && moreComing) {
-        setTimeout(tick, 10);
-        return;
-      }
-      this.scheduled = false;
-      void this.flush();
-    };
-    setImmediate(tick);
+    const moreComing = () =>
+      this.queue.length < MAX_BATCH && (this.waitWhile() || Date.now() - this.lastAskedAt < this.quietMs);
+    // First look after this tick: reveals asked for in the same tick always share the batch.
+    setImmediate(() =>
+      whenQuiet(moreComing, this.maxGatherMs, () => {
+        this.scheduled = false;
+        void this.flush();
+      }),
+    );
   }
 
   private async flush(): Promise<void> {
