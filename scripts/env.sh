@@ -39,40 +39,17 @@ cometapi_ensure_node() {
   cometapi_node_ok || { cometapi_log "the installed Node does not run"; return 1; }
 }
 
-# `npm ci`, with one fallback. A lock file written against a registry that does not serve every
-# platform's optional binaries (e.g. @biomejs/cli-darwin-*) lacks those entries; `npm install`
-# accepts such a lock as up to date but `npm ci` rejects it ("Missing: ... from lock file"). Then
-# `npm install` is used instead, and only if it leaves package-lock.json byte-for-byte unchanged
-# (a genuinely out-of-sync lock is restored and still fails).
+# `npm ci`, strict: the committed package-lock.json is installed exactly as it is, or not at all.
+# There is no fallback that rewrites or second-guesses the lock: when npm ci fails (for example
+# because the registry now serves an optional platform binary the lock lacks), npm's own error is
+# printed and the script stops. Fix it with `npm install` and commit the completed lock;
+# test/unit/lockfile.test.ts catches such drift in `npm test`.
 cometapi_npm_ci() {
-  local log lock="$COMETAPI_REPO_ROOT/package-lock.json" backup
-  log="$(mktemp)"
-  if (cd "$COMETAPI_REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2 2>"$log"; then
-    rm -f "$log"
-    return 0
-  fi
-  if ! grep -q "package.json and package-lock.json or npm-shrinkwrap.json are in sync" "$log"; then
-    cat "$log" >&2
-    rm -f "$log"
-    return 1
-  fi
-  cometapi_log "npm ci rejected package-lock.json ($(grep -c 'Missing: ' "$log") entries missing," \
-    "e.g. $(grep -m1 -o 'Missing: [^ ]*' "$log" | cut -d' ' -f2)); retrying with npm install, lock unchanged"
-  rm -f "$log"
-  backup="$(mktemp)"
-  cp "$lock" "$backup"
-  (cd "$COMETAPI_REPO_ROOT" && npm install --no-audit --no-fund --loglevel=error >&2) || {
-    cp "$backup" "$lock"
-    rm -f "$backup"
+  (cd "$COMETAPI_REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || {
+    cometapi_log "npm ci failed with the committed package-lock.json (npm's error above)." \
+      "If the lock is incomplete, run \`npm install\` and commit package-lock.json."
     return 1
   }
-  if ! cmp -s "$lock" "$backup"; then
-    cp "$backup" "$lock"
-    rm -f "$backup"
-    cometapi_log "package-lock.json is out of sync with package.json: run \`npm install\` and commit the lock"
-    return 1
-  fi
-  rm -f "$backup"
 }
 
 # Installs npm dependencies when package-lock.json is newer than the installed tree.
