@@ -4,6 +4,9 @@
  * Programs do not import this directly: the SDK's `CometApiKey` hands Pulumi a thin loader that
  * requires this module at call time. Scripts can use `CometApiClient` on its own.
  */
+// First: on a Node.js below the floor, fail here with both versions named (not deep in undici).
+import "./nodeVersion.js";
+
 export {
   type ApiKeyFields,
   type ApiKeyPage,
@@ -28,3 +31,4 @@ export { type CometApiKeyInputs, checkInputs, MAX_NAME_BYTES, MAX_QUOTA, UNKNOWN
 export { canonicalIpEntry, parseIpEntry } from "./ip.js";
 export type { KeyRevealerOptions } from "./keyRevealer.js";
 export { type KeyStatus, keyStatusOf } from "./keyStatus.js";
+export { MIN_NODE_VERSION, UnsupportedNodeVersionError } from "./nodeVersion.js";

@@ -29,7 +29,7 @@
 # the github.com/pulumi/pulumi/sdk/v3 module: v3.68.0 (COMETAPI_LEGACY_LANGHOST). That old host
 # speaks the same LanguageRuntime gRPC protocol for what a TypeScript program needs (Run with
 # program/pwd, GetRequiredPlugins, GetPluginInfo) and launches the pinned @pulumi/pulumi's own
-# `cmd/run`, which compiles TypeScript with the project's typescript + ts-node. (The 3.259 engine
+# `cmd/run`, which compiles TypeScript with the project's typescript + ts-node. (The 3.259+ engine
 # first calls GetRequiredPackages, gets "unknown method", and falls back to GetRequiredPlugins;
 # verified with preview/up/refresh/destroy of a TypeScript program with a dynamic resource, see
 # test/e2e/engine.test.ts; `pulumi about` lists "language nodejs 3.68.0".) Newer features of
@@ -48,7 +48,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cometapi_ensure_node >/dev/null
 
-MIN_CLI_MINOR=200 # accept an installed pulumi >= 3.200.0 (the pinned SDK is 3.259.x)
+MIN_CLI_MINOR=200 # accept an installed pulumi >= 3.200.0 (the pinned SDK is 3.276.x)
 COMETAPI_LEGACY_LANGHOST="v3.68.0"
 CACHE_ROOT="${COMETAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-cometapi}"
 PLUGIN_SCRIPT="$COMETAPI_REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
@@ -58,7 +58,7 @@ die() {
   exit 1
 }
 
-# The exact @pulumi/pulumi pin, e.g. 3.259.0.
+# The exact @pulumi/pulumi pin, e.g. 3.276.0.
 pinned_version() {
   local v
   v="$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"] ?? ""' \

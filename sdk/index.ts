@@ -5,4 +5,7 @@
  * `cometapi:baseUrl`, `cometapi:userId`) or the environment (`COMETAPI_ACCESS_TOKEN`,
  * `COMETAPI_BASE_URL`, `COMETAPI_USER_ID`).
  */
+// First: on a Node.js below the floor, fail when the program loads, naming both versions.
+import "../provider/nodeVersion.js";
+
 export { CometApiKey, type CometApiKeyArgs, type KeyStatus } from "./cometApiKey.js";

@@ -19,6 +19,8 @@ function load(): pulumi.dynamic.ResourceProvider {
     try {
       return createRequire(base)("pulumi-cometapi/provider").cometApiKeyProvider;
     } catch (error) {
+      // Only "not installed here" moves on; any other failure (e.g. too old a Node) is the answer.
+      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
       failures.push(`from ${base}: ${(error as Error).message.split("\n")[0]}`);
     }
   }

@@ -132,7 +132,7 @@ export function requirePulumiCli(): string {
   return cli;
 }
 
-/** The output of `pulumi version` of the CLI on PATH, e.g. `v3.259.0`. */
+/** The output of `pulumi version` of the CLI on PATH, e.g. `v3.276.0`. */
 export function pulumiCliVersion(): string {
   return execFileSync(requirePulumiCli(), ["version"], {
     encoding: "utf8",

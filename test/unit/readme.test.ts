@@ -30,6 +30,15 @@ const KNOWN: Record<string, RunBy> = {
     file: "test/e2e/demo.test.ts",
     marker: 'runDemo(["--real", "--yes"], env)',
   },
+  "npm pack": { file: "test/e2e/installedPackage.test.ts", marker: 'run("npm", ["pack"' },
+  "npm install ./pulumi-cometapi-0.1.0.tgz @pulumi/pulumi": {
+    file: "test/e2e/installedPackage.test.ts",
+    marker: '["install", "--no-audit", "--no-fund", packed.tarball, spec',
+  },
+  "npx cometapi-emulator": {
+    file: "test/e2e/installedPackage.test.ts",
+    marker: 'join(dir, "node_modules", ".bin", "cometapi-emulator")',
+  },
   "npm run emulator -- --port 8787": { file: "test/integration/emulator/cli.test.ts", marker: '"--port"' },
   "COMETAPI_ACCESS_TOKEN=… npm run test:live": {
     file: "test/e2e/readme.test.ts",
