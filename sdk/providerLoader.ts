@@ -5,7 +5,9 @@
  * and upgrading the package changes what refresh and destroy do too.
  *
  * The implementation is looked up from the program's folder (the provider process's working
- * directory) first, then from where the SDK was installed when the program ran.
+ * directory) first, then from where the SDK was installed when the program ran. Only "not
+ * installed there" moves on to the next place; any other load failure (e.g. too old a Node.js)
+ * is the answer and is thrown as it is. No comments inside the functions: their text is stored.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -19,7 +21,6 @@ function load(): pulumi.dynamic.ResourceProvider {
     try {
       return createRequire(base)("pulumi-cometapi/provider").cometApiKeyProvider;
     } catch (error) {
-      // Only "not installed here" moves on; any other failure (e.g. too old a Node) is the answer.
       if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
       failures.push(`from ${base}: ${(error as Error).message.split("\n")[0]}`);
     }

@@ -293,7 +293,13 @@ describe.each([
       expect(used?.used_quota).toBeGreaterThan(0);
 
       await pulumi("refresh", "--yes");
-      expect((await outputs()).remainingQuota).toBe(used?.remain_quota);
+      // Refresh updates the resource's state (stack outputs change only when the program runs).
+      const state = JSON.parse(await pulumi("stack", "export")) as {
+        deployment: { resources: { type: string; outputs?: { keyId?: number; remainingQuota?: number } }[] };
+      };
+      const recorded = state.deployment.resources.find((r) => r.type.endsWith(":CometApiKey"));
+      expect(recorded?.outputs?.keyId).toBe(created.keyId);
+      expect(recorded?.outputs?.remainingQuota).toBe(used?.remain_quota);
       // Usage is not drift.
       await pulumi("preview", "--expect-no-changes");
 
