@@ -28,7 +28,7 @@ import { basename, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/engine";
+import { localBackendEnv, repoRoot } from "../../engine/localEngine";
 import { expectNoSecrets } from "../support/secretScan";
 
 const exec = promisify(execFile);
@@ -252,15 +252,13 @@ describe.each([
     if (label !== "newest") expect(installed.version).toBe(LOWEST_PULUMI);
 
     const { info: emu, child } = await startInstalledEmulator(project);
-    const pulumiEnv: NodeJS.ProcessEnv = {
-      ...env,
-      PULUMI_HOME: join(project, ".pulumi-home"),
-      PULUMI_BACKEND_URL: `file://${join(project, ".state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "outside-the-repo",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    const backend = {
+      backendDir: join(project, ".state"),
+      pulumiHome: join(project, ".pulumi-home"),
+      passphrase: "outside-the-repo",
     };
-    mkdirSync(join(project, ".state"));
+    for (const dir of [backend.backendDir, backend.pulumiHome]) mkdirSync(dir);
+    const pulumiEnv: NodeJS.ProcessEnv = { ...env, ...localBackendEnv(backend) };
     const pulumi = (...args: string[]) => run("pulumi", args, project, pulumiEnv);
     try {
       await pulumi("stack", "init", "dev");

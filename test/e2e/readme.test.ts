@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator";
-import { repoRoot } from "../support/engine";
+import { localBackendEnv, repoRoot } from "../../engine/localEngine";
 import { readmeCommands } from "../unit/readmeCommands";
 
 const exec = promisify(execFile);
@@ -31,17 +31,17 @@ describe("README commands, run", () => {
     const emulator = await startEmulator();
     const scratch = mkdtempSync(join(tmpdir(), "cometapi-readme-"));
     const stackName = `readme-${Date.now().toString(36)}`;
-    mkdirSync(join(scratch, "state"));
+    const backend = {
+      backendDir: join(scratch, "state"),
+      pulumiHome: join(scratch, "home"),
+      passphrase: "readme",
+    };
+    for (const dir of [backend.backendDir, backend.pulumiHome]) mkdirSync(dir);
     const env: NodeJS.ProcessEnv = {
       ...cleanEnv(),
-      PULUMI_HOME: join(scratch, "home"),
-      PULUMI_BACKEND_URL: `file://${join(scratch, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "readme",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      ...localBackendEnv(backend),
       // What a person answers at the prompts of `pulumi up` / `refresh` / `destroy`.
       PULUMI_SKIP_CONFIRMATIONS: "true",
-      NODE_OPTIONS: "--disable-warning=ExperimentalWarning",
     };
     const fill = (command: string) =>
       command

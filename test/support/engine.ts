@@ -1,7 +1,7 @@
 /**
- * Helpers that run the REAL Pulumi engine through the Automation API, always on a local
- * `file://` backend (never the hosted Pulumi Cloud), for the end-to-end tests, the demo and the
- * bench.
+ * Helpers that run the REAL Pulumi engine through the Automation API for the end-to-end tests,
+ * always on a local `file://` backend (never the hosted Pulumi Cloud). The CLI lookup and the
+ * backend environment come from `engine/localEngine.ts`, shared with the demo and the bench.
  *
  * - {@link createInlineStack}: the program is a function in this process (no language host).
  * - {@link createLocalProgramStack}: the program is a directory with a Pulumi.yaml, run by
@@ -14,25 +14,18 @@
  * fails rather than skips.
  */
 import { execFileSync } from "node:child_process";
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, delimiter, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   LocalWorkspace,
   type LocalWorkspaceOptions,
-  PulumiCommand,
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { localBackendEnv, pulumiCommand, repoRoot, requirePulumi } from "../../engine/localEngine";
+
+export { repoRoot };
 
 /** Options shared by both stack variants. */
 export interface EngineOptions {
@@ -82,54 +75,12 @@ export interface EngineStack {
 const DEFAULT_PASSPHRASE = "pulumi-cometapi-e2e";
 
 /** The repository root: the nearest ancestor whose package.json is this package's. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      const parsed: unknown = JSON.parse(readFileSync(pkg, "utf8"));
-      if (
-        typeof parsed === "object" &&
-        parsed !== null &&
-        "name" in parsed &&
-        parsed.name === "pulumi-cometapi"
-      ) {
-        return dir;
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the pulumi-cometapi repository above ${__dirname}`);
-    dir = parent;
-  }
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /**
  * Returns the path of the `pulumi` CLI on PATH, or throws a clear error when there is none (the
  * end-to-end suite must fail, never skip, without the engine).
  */
 export function requirePulumiCli(): string {
-  const cli = findOnPath("pulumi");
-  if (cli === undefined) {
-    throw new Error(
-      "the end-to-end suite needs the Pulumi CLI; run it through `npm test`, which builds one " +
-        "(or put the directory printed by `bash scripts/pulumi-toolchain.sh` first on PATH)",
-    );
-  }
-  return cli;
+  return requirePulumi("the end-to-end suite", "npm test");
 }
 
 /** The output of `pulumi version` of the CLI on PATH, e.g. `v3.276.0`. */
@@ -138,17 +89,6 @@ export function pulumiCliVersion(): string {
     encoding: "utf8",
     env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
   }).trim();
-}
-
-/**
- * The `PulumiCommand` to run: `PulumiCommand.get({ root })` when the CLI on PATH sits in a `bin/`
- * directory (our cache layout and an official install), which also puts that directory first on
- * PATH for every command; otherwise the default lookup on PATH.
- */
-async function pulumiCommand(): Promise<PulumiCommand> {
-  const cli = requirePulumiCli();
-  const binDir = dirname(cli);
-  return basename(binDir) === "bin" ? PulumiCommand.get({ root: dirname(binDir) }) : PulumiCommand.get();
 }
 
 function uniqueStackName(): string {
@@ -164,7 +104,7 @@ interface Prepared {
 }
 
 async function prepare(opts: EngineOptions): Promise<Prepared> {
-  const command = await pulumiCommand();
+  const command = await pulumiCommand(requirePulumiCli());
   const tempDir = mkdtempSync(join(tmpdir(), "cometapi-engine-"));
   const backendDir = resolve(opts.backendDir ?? join(tempDir, "state"));
   mkdirSync(backendDir, { recursive: true });
@@ -172,12 +112,7 @@ async function prepare(opts: EngineOptions): Promise<Prepared> {
   mkdirSync(pulumiHome, { recursive: true });
   const backendUrl = `file://${backendDir}`;
   const envVars: Record<string, string> = {
-    PULUMI_BACKEND_URL: backendUrl,
-    PULUMI_CONFIG_PASSPHRASE: opts.passphrase ?? DEFAULT_PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // A private PULUMI_HOME: no credentials of the machine's user, no hosted service.
-    PULUMI_HOME: pulumiHome,
+    ...localBackendEnv({ backendDir, pulumiHome, passphrase: opts.passphrase ?? DEFAULT_PASSPHRASE }),
     ...opts.envVars,
   };
   return {
