@@ -34,6 +34,13 @@ import { canonicalIpEntry } from "./ip.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
 import { hasExpired, type KeyStatus, keyStatusOf } from "./keyStatus.js";
+import {
+  checkRotationInputs,
+  rotationReason,
+  rotationScheduleOf,
+  rotationStatus,
+  withScheduledExpiry,
+} from "./rotation.js";
 
 /** What the resource exposes: the normalised inputs plus what the service reports. */
 export interface CometApiKeyOutputs extends CometApiKeyInputs {
@@ -97,6 +104,9 @@ export interface CometApiKeyProviderOptions {
   /** Connection settings; when absent, `configure()` and then the environment decide. */
   connection?: ConnectionSettings;
 }
+
+/** How far (seconds) a new rotating key's expiry may sit from `created_time + rotateAfter` before it is corrected. */
+const SCHEDULED_EXPIRY_TOLERANCE_S = 60;
 
 /** How old the listing an update reads its key's live quota from may be. */
 const LIVE_READ_MAX_AGE_MS = 2_000;
@@ -228,12 +238,21 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async check(olds, news) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000));
+      checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       return { inputs: definedOnly(inputs), failures };
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, rawNews) {
+      // A rotating key without expiresAt expires on its schedule: compare against that expiry.
+      const news = withScheduledExpiry(olds, rawNews);
       const changes = COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
       const replaces: string[] = [];
+      const rotation = await dueRotation(id, olds, news);
+      if (rotation !== undefined) {
+        replaces.push("rotateAfter");
+        // The engine shows a plugin's stderr in the preview: this is the "why" of the replacement.
+        console.error(rotation);
+      }
       // A different key to adopt means a different resource; an unknown one may be different.
       const adopt = news.adoptKeyId;
       if (adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId))) {
@@ -243,14 +262,25 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     },
 
     async create(raw) {
-      const inputs = raw as unknown as CometApiKeyInputs;
+      let inputs = raw as unknown as CometApiKeyInputs;
       const s = session();
       if (inputs.adoptKeyId !== undefined) return adopt(s, inputs);
+      const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
+      if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       const created = await s.resolver.createKey(
         fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)),
       );
       let record = created;
       try {
+        // The schedule starts at the server's `created_time` (the local clock may differ).
+        const scheduledEnd = schedule ? record.createdTime + schedule.rotateAfter : undefined;
+        if (
+          scheduledEnd !== undefined &&
+          Math.abs(scheduledEnd - record.expiredTime) > SCHEDULED_EXPIRY_TOLERANCE_S
+        ) {
+          inputs = { ...inputs, expiresAt: toIso(scheduledEnd) };
+          record = await s.client.updateKey(record.id, fieldsOf(inputs, record.remainQuota), record.status);
+        }
         if (!inputs.enabled) {
           record = (await s.client.setKeyStatus(record.id, WireKeyStatus.disabled)) ?? {
             ...record,
@@ -279,7 +309,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async update(id, olds, news) {
       const old = olds as Partial<CometApiKeyOutputs>;
-      const inputs = news as unknown as CometApiKeyInputs;
+      const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
       // The live record just before the update (updates arriving together share one listing).
       const live = await s.snapshot.find(Number(id), { maxAgeMs: LIVE_READ_MAX_AGE_MS });
@@ -321,6 +351,26 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       s.snapshot.forget(Number(id));
     },
   };
+
+  /**
+   * Why key `id` must be replaced now by its rotation schedule, or undefined. Reads the key's
+   * `created_time` and the server's clock (its `Date` header) from the shared listing, so one
+   * request serves every rotating key of a run; keys without a schedule cost no request.
+   */
+  async function dueRotation(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    const schedule = rotationScheduleOf(news);
+    if (!schedule) return undefined;
+    const s = session();
+    const live = await s.snapshot.find(Number(id));
+    if (!live) return undefined; // gone: the update says so; nothing to rotate
+    const now = s.client.serverNow();
+    if (!rotationStatus(schedule, live.createdTime, now).due) return undefined;
+    return rotationReason(String(news.name ?? olds.name ?? id), schedule, live.createdTime, now);
+  }
 
   /** Takes over an existing key and converges it to the declared inputs. */
   async function adopt(

@@ -33,6 +33,10 @@ export interface CometApiKeyInputs {
   crossGroupRetry: boolean;
   enabled: boolean;
   adoptKeyId?: number;
+  /** Scheduled rotation: the key's lifetime as a duration, e.g. `30d` (see `rotation.ts`). */
+  rotateAfter?: string;
+  /** Scheduled rotation: how long before the end of its lifetime a run replaces the key. */
+  rotateBefore?: string;
   /** The logical name of the resource, passed by the SDK for auto-naming. */
   __logicalName?: string;
   /**
@@ -59,6 +63,8 @@ export const INPUT_PROPERTIES = [
   "crossGroupRetry",
   "enabled",
   "adoptKeyId",
+  "rotateAfter",
+  "rotateBefore",
 ] as const;
 
 const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName"]);

@@ -90,6 +90,25 @@ export interface CometApiKeyArgs {
    * @example adoptKeyId: 1234
    */
   adoptKeyId?: pulumi.Input<number>;
+  /**
+   * Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units
+   * w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the
+   * server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows
+   * a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets
+   * the new value, then the old key is deleted. Times are the server's: its `created_time` and
+   * the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+   * @default none: the key is only replaced when its inputs say so
+   * @example rotateAfter: "30d"
+   */
+  rotateAfter?: pulumi.Input<string>;
+  /**
+   * The early-rotation window: how long before the end of the `rotateAfter` lifetime a run
+   * replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the
+   * lifetime is over, by when the key has expired). Only with `rotateAfter`.
+   * @default a tenth of `rotateAfter` (3d for "30d")
+   * @example rotateBefore: "7d"
+   */
+  rotateBefore?: pulumi.Input<string>;
 }
 
 /** A CometAPI API key. The resource id is the key's numeric id as a string. */
@@ -110,6 +129,10 @@ export class CometApiKey extends pulumi.dynamic.Resource {
   /** The wish: whether the key should be usable. */
   declare readonly enabled: pulumi.Output<boolean>;
   declare readonly adoptKeyId: pulumi.Output<number | undefined>;
+  /** The rotation lifetime as given, or undefined when the key does not rotate. */
+  declare readonly rotateAfter: pulumi.Output<string | undefined>;
+  /** The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`). */
+  declare readonly rotateBefore: pulumi.Output<string | undefined>;
   /** The key's numeric id in CometAPI. */
   declare readonly keyId: pulumi.Output<number>;
   /** The key as callers use it (`sk-…`): a Pulumi secret. */
@@ -141,6 +164,8 @@ export class CometApiKey extends pulumi.dynamic.Resource {
       crossGroupRetry: args.crossGroupRetry,
       enabled: args.enabled,
       adoptKeyId: args.adoptKeyId,
+      rotateAfter: args.rotateAfter,
+      rotateBefore: args.rotateBefore,
       __logicalName: name,
       keyId: undefined,
       key: undefined,

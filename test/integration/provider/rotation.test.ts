@@ -1,0 +1,127 @@
+/**
+ * Scheduled rotation against the emulator over real HTTP: the expiry follows the server's
+ * `created_time`, and diff asks for a replacement exactly when the schedule is due by the
+ * server's clock (the emulator's clock is moved; the local clock is not).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { toIso } from "../../../provider/inputs";
+import { apiRequests, createKey, testProvider, updateKey } from "../../support/providerHarness";
+
+const DAY = 86_400;
+let emu: RunningEmulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(async () => {
+  await emu.control.reset();
+});
+
+async function serverKey(id: string) {
+  const record = (await emu.control.keys()).find((k) => k.id === Number(id));
+  if (!record) throw new Error(`key ${id} is not on the server`);
+  return record;
+}
+
+/** diff as the engine calls it after check, with stderr captured. */
+async function diffAfterCheck(
+  p: ReturnType<typeof testProvider>,
+  id: string,
+  olds: { outs: Record<string, unknown>; inputs: Record<string, unknown> },
+  args: Record<string, unknown>,
+) {
+  const { inputs, failures } = await p.check(olds.inputs, { __logicalName: "test", ...args });
+  expect(failures).toEqual([]);
+  const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
+  try {
+    const diff = await p.diff(id, olds.outs, inputs);
+    return { diff, printed: stderr.mock.calls.map((c) => c.join(" ")) };
+  } finally {
+    stderr.mockRestore();
+  }
+}
+
+describe("scheduled rotation", () => {
+  const args = { name: "rotating", quota: 1_000, rotateAfter: "30d", rotateBefore: "2d" };
+
+  it("expires on the schedule and is replaced once due by the server's clock", async () => {
+    // The server's clock runs 400 days ahead of the local one.
+    await emu.control.advanceClock(400 * DAY);
+    const p = testProvider(emu);
+    const created = await createKey(p, args);
+    const record = await serverKey(created.id);
+    expect(record.expired_time).toBe(record.created_time + 30 * DAY);
+    expect(created.outs.expiresAt).toBe(toIso(record.created_time + 30 * DAY));
+    expect(created.outs.createdAt).toBe(toIso(record.created_time));
+    const olds = { outs: created.outs, inputs: created.inputs };
+
+    // Not due: no replacement, no change (the scheduled expiry is not a diff).
+    expect((await diffAfterCheck(p, created.id, olds, args)).diff).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+
+    await emu.control.advanceClock(28 * DAY - 120);
+    expect((await diffAfterCheck(p, created.id, olds, args)).diff.replaces).toEqual([]);
+
+    await emu.control.advanceClock(120);
+    const due = await diffAfterCheck(p, created.id, olds, args);
+    expect(due.diff).toEqual({ changes: true, replaces: ["rotateAfter"], deleteBeforeReplace: false });
+    expect(due.printed).toEqual([
+      `rotation due for key "rotating": created ${toIso(record.created_time)}, rotateAfter 30d, rotateBefore 2d: ` +
+        `due since ${toIso(record.created_time + 28 * DAY)} (server time ${toIso(record.created_time + 28 * DAY)}); ` +
+        "replacing it with a new key (created first, the old one deleted at the end of the update)",
+    ]);
+
+    // The replacement is a new key with its own creation time: not due again.
+    const replacement = await createKey(p, args);
+    const next = { outs: replacement.outs, inputs: replacement.inputs };
+    expect((await diffAfterCheck(p, replacement.id, next, args)).diff.replaces).toEqual([]);
+    expect((await serverKey(replacement.id)).expired_time).toBe(
+      (await serverKey(replacement.id)).created_time + 30 * DAY,
+    );
+  });
+
+  it("an update keeps the scheduled expiry, and a new rotateAfter moves it from the creation time", async () => {
+    const p = testProvider(emu);
+    const created = await createKey(p, args);
+    const record = await serverKey(created.id);
+    const olds = { outs: created.outs, inputs: created.inputs };
+
+    const renamed = await updateKey(p, created.id, olds, { ...args, name: "renamed" });
+    expect(await serverKey(created.id)).toMatchObject({ name: "renamed", expired_time: record.expired_time });
+    expect(renamed.outs.expiresAt).toBe(toIso(record.expired_time));
+
+    const longer = { ...args, name: "renamed", rotateAfter: "60d" };
+    const { diff } = await diffAfterCheck(p, created.id, renamed, longer);
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    await updateKey(p, created.id, renamed, longer);
+    expect((await serverKey(created.id)).expired_time).toBe(record.created_time + 60 * DAY);
+  });
+
+  it("keys without a schedule cost no request in diff; a rotating key one shared listing", async () => {
+    const p = testProvider(emu);
+    const plain = await createKey(p, { quota: 1_000 });
+    await emu.control.resetCounts();
+    await diffAfterCheck(p, plain.id, plain, { quota: 1_000 });
+    expect(await apiRequests(emu)).toEqual({});
+
+    const rotating = await createKey(p, args);
+    await emu.control.resetCounts();
+    await diffAfterCheck(p, rotating.id, rotating, args);
+    expect(Object.values(await apiRequests(emu)).reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  it("refuses bad schedules at check, naming the field and the rule", async () => {
+    const p = testProvider(emu);
+    const { failures } = await p.check({}, { quota: 1, rotateAfter: "30", rotateBefore: "1y" });
+    expect(failures).toEqual([
+      { property: "rotateAfter", reason: expect.stringMatching(/"30" is not a duration/) },
+      { property: "rotateBefore", reason: expect.stringMatching(/unknown unit "y"/) },
+    ]);
+  });
+});
