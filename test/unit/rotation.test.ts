@@ -152,17 +152,22 @@ describe("the schedule", () => {
   });
 });
 
+/** withScheduledExpiry, typed loosely like the engine's property bags. */
+function scheduled(old: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+  return withScheduledExpiry(old, news);
+}
+
 describe("withScheduledExpiry", () => {
   const old = { createdAt: toIso(CREATED), expiresAt: toIso(CREATED + 30 * DAY), rotateAfter: "30d" };
 
   it("keeps the old expiry while the lifetime stays the same (also written differently)", () => {
-    expect(withScheduledExpiry(old, { rotateAfter: "30d" }).expiresAt).toBe(old.expiresAt);
-    expect(withScheduledExpiry(old, { rotateAfter: "720h" }).expiresAt).toBe(old.expiresAt);
+    expect(scheduled(old, { rotateAfter: "30d" }).expiresAt).toBe(old.expiresAt);
+    expect(scheduled(old, { rotateAfter: "720h" }).expiresAt).toBe(old.expiresAt);
   });
 
   it("moves the expiry with a new lifetime, from the creation time", () => {
-    expect(withScheduledExpiry(old, { rotateAfter: "60d" }).expiresAt).toBe(toIso(CREATED + 60 * DAY));
-    expect(withScheduledExpiry({ createdAt: toIso(CREATED) }, { rotateAfter: "7d" }).expiresAt).toBe(
+    expect(scheduled(old, { rotateAfter: "60d" }).expiresAt).toBe(toIso(CREATED + 60 * DAY));
+    expect(scheduled({ createdAt: toIso(CREATED) }, { rotateAfter: "7d" }).expiresAt).toBe(
       toIso(CREATED + 7 * DAY),
     );
   });
@@ -172,6 +177,6 @@ describe("withScheduledExpiry", () => {
     expect(withScheduledExpiry(old, explicit)).toBe(explicit);
     const plain = { quota: 5 };
     expect(withScheduledExpiry(old, plain)).toBe(plain);
-    expect(withScheduledExpiry({}, { rotateAfter: "7d" }).expiresAt).toBeUndefined();
+    expect(scheduled({}, { rotateAfter: "7d" }).expiresAt).toBeUndefined();
   });
 });
