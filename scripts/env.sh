@@ -59,6 +59,17 @@ cometapi_ensure_deps() {
     cometapi_log "installing npm dependencies (npm ci) ..."
     cometapi_npm_ci
   fi
+  cometapi_link_policy_example
+}
+
+# examples/policy has its own package.json (a policy pack needs one), so `pulumi-cometapi` does
+# not resolve there by self-reference as in the other examples: link this checkout in as its
+# installed copy (what `npm install pulumi-cometapi` gives a copied pack). node_modules is ignored.
+cometapi_link_policy_example() {
+  local dir="$COMETAPI_REPO_ROOT/examples/policy/node_modules"
+  [ -L "$dir/pulumi-cometapi" ] && return 0
+  mkdir -p "$dir"
+  ln -sfn ../../.. "$dir/pulumi-cometapi"
 }
 
 cometapi_ensure_pulumi() {

@@ -2,7 +2,7 @@
 # Finds or builds the Pulumi engine toolchain this repo's tests, demo and bench run on, and prints
 # ONE line on stdout: the bin directory to put first on PATH. Progress goes to stderr.
 #
-# The directory holds three executables:
+# The directory holds these executables:
 #   pulumi                          the CLI (engine)
 #   pulumi-language-nodejs          the Node language host (needed for programs on disk, i.e. a
 #                                   Pulumi.yaml; Automation API inline programs don't use it)
@@ -11,6 +11,13 @@
 #                                   `@pulumi/pulumi/cmd/dynamic-provider` resolved from its working
 #                                   directory (the program's directory), so the copy is not tied to
 #                                   this checkout.
+#   pulumi-analyzer-policy          the analyzer plugin older engines look for on PATH to run a
+#                                   Node policy pack (`--policy-pack DIR`): a copy of
+#                                   examples/policy/pulumi-analyzer-policy, a small launcher for
+#                                   `@pulumi/pulumi/cmd/run-policy-pack` (not shipped as a script in
+#                                   the npm package). v3.276 runs a pack folder through the language
+#                                   host instead, which the legacy v3.68 host below cannot do; there
+#                                   the pack's own launcher is passed: `--policy-pack DIR/pulumi-analyzer-policy`.
 #
 # 1. A `pulumi` on PATH at version >= 3.200.0 with a `pulumi-language-nodejs` next to it or on PATH
 #    is used as it is (an official install has both). If the plugin script is not next to it, a
@@ -52,6 +59,7 @@ MIN_CLI_MINOR=200 # accept an installed pulumi >= 3.200.0 (the pinned SDK is 3.2
 COMETAPI_LEGACY_LANGHOST="v3.68.0"
 CACHE_ROOT="${COMETAPI_PULUMI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-cometapi}"
 PLUGIN_SCRIPT="$COMETAPI_REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+ANALYZER_SCRIPT="$COMETAPI_REPO_ROOT/examples/policy/pulumi-analyzer-policy"
 
 die() {
   cometapi_log "error: $*"
@@ -80,6 +88,11 @@ require_plugin_script() {
     die "$PLUGIN_SCRIPT is missing; run \`npm ci\` in $COMETAPI_REPO_ROOT first"
 }
 
+# Installs (or refreshes) the policy-pack analyzer launcher into $1.
+install_analyzer() {
+  cmp -s "$ANALYZER_SCRIPT" "$1/pulumi-analyzer-policy" || install -m 0755 "$ANALYZER_SCRIPT" "$1/pulumi-analyzer-policy"
+}
+
 # --- 1. an installed Pulumi CLI -------------------------------------------------------------------
 use_installed_cli() {
   local cli version dir langhost shim
@@ -98,18 +111,20 @@ use_installed_cli() {
     cometapi_log "ignoring $cli: no pulumi-language-nodejs next to it or on PATH"
     return 1
   fi
-  if [ -x "$dir/pulumi-resource-pulumi-nodejs" ] && [ "$langhost" = "$dir/pulumi-language-nodejs" ]; then
+  if [ -x "$dir/pulumi-resource-pulumi-nodejs" ] && [ -x "$dir/pulumi-analyzer-policy" ] &&
+    [ "$langhost" = "$dir/pulumi-language-nodejs" ]; then
     cometapi_log "using the installed Pulumi CLI v$version ($dir)"
     printf '%s\n' "$dir"
     return 0
   fi
-  # A shim directory with all three executables, so that one PATH entry is enough.
+  # A shim directory with all the executables, so that one PATH entry is enough.
   require_plugin_script
   shim="$CACHE_ROOT/installed-cli-shim/bin"
   mkdir -p "$shim"
   ln -sfn "$(readlink -f "$cli")" "$shim/pulumi"
   ln -sfn "$(readlink -f "$langhost")" "$shim/pulumi-language-nodejs"
   install -m 0755 "$PLUGIN_SCRIPT" "$shim/pulumi-resource-pulumi-nodejs"
+  install_analyzer "$shim"
   cometapi_log "using the installed Pulumi CLI v$version ($dir) through $shim"
   printf '%s\n' "$shim"
 }
@@ -250,6 +265,7 @@ build_toolchain() { # $1 = final dir (…/pulumi-vX.Y.Z)
   fi
 
   install -m 0755 "$PLUGIN_SCRIPT" "$bin/pulumi-resource-pulumi-nodejs"
+  install_analyzer "$bin"
   [ "$(cli_version "$bin/pulumi")" = "$PULUMI_VERSION" ] ||
     die "the built CLI reports version '$(cli_version "$bin/pulumi")', expected $PULUMI_VERSION"
   {
@@ -284,6 +300,8 @@ use_cached_toolchain() {
   # Keep the plugin script in step with the installed @pulumi/pulumi.
   cmp -s "$PLUGIN_SCRIPT" "$final/bin/pulumi-resource-pulumi-nodejs" ||
     install -m 0755 "$PLUGIN_SCRIPT" "$final/bin/pulumi-resource-pulumi-nodejs"
+  # The policy-pack analyzer launcher (added after some caches were built: installed, not rebuilt).
+  install_analyzer "$final/bin"
   cometapi_log "Pulumi CLI v$PULUMI_VERSION: $final/bin"
   printf '%s\n' "$final/bin"
 }
