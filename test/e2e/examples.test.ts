@@ -145,6 +145,35 @@ describe("examples against the emulator", () => {
     expect(await emulator.control.keys()).toEqual([]);
   });
 
+  it("rotation: on schedule, the first preview inside the window replaces the key and says why", async () => {
+    const { stack } = await exampleStack("rotation");
+    const first = await stack.up();
+    const oldKey = first.outputs.key?.value as string;
+    const [created] = await emulator.control.keys();
+    expect(
+      Math.abs((created?.expired_time ?? 0) - (created?.created_time ?? 0) - 30 * 86_400),
+    ).toBeLessThanOrEqual(60);
+
+    await emulator.control.advanceClock(27 * 86_400 - 3_600); // the server's clock; not due yet
+    expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+    await emulator.control.advanceClock(2 * 3_600); // an hour into the 3-day window
+    const due = await stack.preview();
+    expect(due.changeSummary).toEqual({ replace: 1, same: 1 });
+    expect(due.stdout).toMatch(
+      /rotation due for key "rotating-api-initial": created \S+, rotateAfter 30d, rotateBefore 3d: due since \S+ \(server time \S+\)/,
+    );
+    const second = await stack.up();
+    expect(second.summary.resourceChanges).toEqual({ replace: 1, same: 1 });
+    const newKey = second.outputs.key?.value as string;
+    expect(newKey).not.toBe(oldKey);
+    expect(await chat(newKey, "gpt-4o-mini")).toBe(200);
+    expect(await chat(oldKey, "gpt-4o-mini")).toBe(401);
+    expect((await stack.preview()).changeSummary).toEqual({ same: 2 }); // the new key's clock starts now
+
+    await stack.destroy();
+    expect(await emulator.control.keys()).toEqual([]);
+  });
+
   it("adopt-existing: takes over a console-made key, keeps its value, retains it on destroy", async () => {
     const made = await emulator.control.createKeyDirect(emulator.userId, {
       name: "made in the console",
