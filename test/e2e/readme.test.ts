@@ -66,6 +66,13 @@ describe("README commands, run", () => {
       expect(`${key.slice(0, 7)}**********${key.slice(-4)}`).toBe(masked);
       expect(out.get("pulumi refresh")).toMatch(/3 unchanged/);
       expect(out.get("pulumi destroy")).toMatch(/- 3 deleted/);
+      // The guardrails example: every policy advisory, so the quickstart's findings are reported, nothing fails.
+      const policy =
+        [...out.entries()].find(([c]) => c.startsWith("pulumi preview --policy-pack"))?.[1] ?? "";
+      expect(policy).toMatch(
+        /- \[advisory\]\s+cometapi-no-unlimited-quota\s+\(pulumi-nodejs:dynamic\/cometapi:CometApiKey: batch\)/,
+      );
+      expect(policy).toMatch(/\+ 3 to create/);
       expect(await emulator.control.keys()).toEqual([]);
     } finally {
       await run(`pulumi stack rm --yes --force ${stackName}`).catch(() => undefined);
