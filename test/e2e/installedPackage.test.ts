@@ -184,7 +184,7 @@ afterAll(() => {
 });
 
 describe("npm pack on a clean copy", () => {
-  it("builds and ships the SDK, the provider, the emulator and their type declarations", () => {
+  it("builds and ships the SDK, the provider, the emulator, the policies and their type declarations", () => {
     for (const file of [
       "package.json",
       "README.md",
@@ -196,6 +196,8 @@ describe("npm pack on a clean copy", () => {
       "dist/emulator/index.js",
       "dist/emulator/index.d.ts",
       "dist/emulator/cli.js",
+      "dist/policy/index.js",
+      "dist/policy/index.d.ts",
     ]) {
       expect(packed.files, file).toContain(file);
     }
