@@ -96,6 +96,22 @@ describe("scheduled rotation", () => {
     expect(Math.abs(next30.expired_time - next30.created_time - 30 * DAY)).toBeLessThanOrEqual(60);
   });
 
+  it("a local clock ahead of the server's does not make a key due", async () => {
+    // The server's clock runs 40 days behind the local one: by local time the key is 40 days old.
+    await emu.control.advanceClock(-40 * DAY);
+    const p = testProvider(emu);
+    const created = await createKey(p, args);
+    const record = await serverKey(created.id);
+    expect(Math.floor(Date.now() / 1000) - record.created_time).toBeGreaterThan(39 * DAY);
+    expect(record.expired_time).toBe(record.created_time + 30 * DAY);
+    const olds = { outs: created.outs, inputs: created.inputs };
+    const quiet = await diffAfterCheck(p, created.id, olds, args);
+    expect(quiet.diff.replaces).toEqual([]);
+    expect(quiet.printed).toEqual([]);
+    await emu.control.advanceClock(28 * DAY + 2);
+    expect((await diffAfterCheck(p, created.id, olds, args)).diff.replaces).toEqual(["rotateAfter"]);
+  });
+
   it("an update keeps the scheduled expiry, and a new rotateAfter moves it from the creation time", async () => {
     const p = testProvider(emu);
     const created = await createKey(p, args);
