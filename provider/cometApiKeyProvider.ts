@@ -23,6 +23,7 @@ import {
 } from "./errors.js";
 import type { HttpOptions } from "./http.js";
 import {
+  type AutoNaming,
   type CometApiKeyInputs,
   checkInputs,
   INPUT_PROPERTIES,
@@ -31,6 +32,7 @@ import {
   toIso,
 } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
+import { maskKey } from "./keyLookups.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
 import { hasExpired, type KeyStatus, keyStatusOf } from "./keyStatus.js";
@@ -61,6 +63,7 @@ export interface CometApiKeyProvider {
   check(
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
+    naming?: AutoNaming,
   ): Promise<{
     inputs: Record<string, unknown>;
     failures: { property: string; reason: string }[];
@@ -70,6 +73,12 @@ export interface CometApiKeyProvider {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  /** `diff` with the properties that differ (`diffs`), for the native plugin's detailed diff. */
+  detailedDiff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean; diffs: string[] }>;
   create(inputs: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
     id: string,
@@ -236,13 +245,18 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       };
     },
 
-    async check(olds, news) {
-      const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000));
+    async check(olds, news, naming) {
+      const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       return { inputs: definedOnly(inputs), failures };
     },
 
-    async diff(id, olds, rawNews) {
+    async diff(id, olds, news) {
+      const { changes, replaces, deleteBeforeReplace } = await provider.detailedDiff(id, olds, news);
+      return { changes, replaces, deleteBeforeReplace };
+    },
+
+    async detailedDiff(id, olds, rawNews) {
       // A rotating key without expiresAt expires on its schedule: compare against that expiry.
       const news = withScheduledExpiry(olds, rawNews);
       const changes = COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
@@ -258,7 +272,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       if (adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId))) {
         replaces.push("adoptKeyId");
       }
-      return { changes: changes.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
+      return {
+        changes: changes.length > 0 || replaces.length > 0,
+        replaces,
+        deleteBeforeReplace: false,
+        diffs: [...changes, ...replaces],
+      };
     },
 
     async create(raw) {
@@ -300,9 +319,18 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const record = await s.snapshot.find(Number(id));
       if (!record) return { id: "" };
       const old = props as Partial<CometApiKeyOutputs>;
-      const inputs = refreshedInputs(old, record);
+      // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
+      // allotment, and the value is revealed once (a secret output).
+      const imported = old.keyId === undefined && old.name === undefined;
+      const inputs = refreshedInputs(imported ? { quota: limitedRemain(record) } : old, record);
       const key =
-        typeof old.key === "string" ? old.key : isMasked(record.key) ? undefined : `sk-${record.key}`;
+        typeof old.key === "string"
+          ? old.key
+          : !isMasked(record.key)
+            ? `sk-${record.key}`
+            : imported
+              ? await keyValueOf(s, record)
+              : undefined;
       const outs = outputsOf(inputs, record, key, s.client.serverNow());
       return { id, props: outs, inputs: definedOnly({ ...inputs }) };
     },
@@ -570,12 +598,6 @@ function isMasked(key: string): boolean {
   return key.includes("*");
 }
 
-/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
-function maskKey(key: string): string {
-  if (isMasked(key)) return key;
-  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
-  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
-}
 
 /** Drops undefined values: the engine's protobuf Struct cannot carry them. */
 function definedOnly<T extends object>(value: T): Record<string, unknown> {

@@ -46,6 +46,17 @@ export interface CometApiKeyInputs {
   __autoName?: string;
 }
 
+/**
+ * What the engine says about auto-naming (the native plugin's CheckRequest; the dynamic provider
+ * has none and generates names itself).
+ */
+export interface AutoNaming {
+  /** The name the engine proposes for a resource without `name` (from its random seed). */
+  proposedName?: string;
+  /** Auto-naming is turned off: `name` is required. */
+  disabled?: boolean;
+}
+
 export interface CheckFailure {
   property: string;
   reason: string;
@@ -84,6 +95,7 @@ export function checkInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   now: number,
+  naming: AutoNaming = {},
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
@@ -100,9 +112,14 @@ export function checkInputs(
   // name (or a generated one)
   const logicalName = typeof news.__logicalName === "string" ? news.__logicalName : undefined;
   if (logicalName !== undefined) out.__logicalName = logicalName;
-  if (news.name === undefined || news.name === null) {
+  if ((news.name === undefined || news.name === null) && naming.disabled) {
+    fail("name", "is required: auto-naming is disabled for this stack (the `autonaming` project setting)");
+  } else if (news.name === undefined || news.name === null) {
     const keepOld = typeof olds.__autoName === "string" && olds.__logicalName === logicalName;
-    out.name = keepOld ? olds.__autoName : autoName(logicalName ?? "key");
+    const proposed = naming.proposedName;
+    const reason = proposed === undefined ? undefined : nameProblem(proposed);
+    if (reason) fail("name", `the auto-name "${proposed}" the engine proposed ${reason}`);
+    out.name = keepOld ? olds.__autoName : (proposed ?? autoName(logicalName ?? "key"));
     out.__autoName = out.name;
   } else if (isUnknown(news.name)) {
     out.name = news.name;

@@ -1,0 +1,43 @@
+/**
+ * The plugin's functions (`Invoke`): `cometapi:index:getApiKey` and `cometapi:index:getApiKeys`,
+ * served by the core's lookups (`provider/keyLookups.ts`) with the plugin's connection.
+ */
+import { GET_API_KEY_TOKEN, GET_API_KEYS_TOKEN } from "../provider/apiKeyDescription.js";
+import type { CometApiClient } from "../provider/client.js";
+import { getApiKey, getApiKeys, LookupArgumentError } from "../provider/keyLookups.js";
+import type { PropertyMap } from "./propertyValues.js";
+
+/** The result of one invoke: a return value or failures naming the argument. */
+export type InvokeResult =
+  | { return: PropertyMap; failures?: undefined }
+  | { return?: undefined; failures: { property: string; reason: string }[] };
+
+/** Runs function `token` with plain `args`. */
+export async function invokeFunction(
+  token: string,
+  args: PropertyMap,
+  client: () => CometApiClient,
+): Promise<InvokeResult> {
+  try {
+    switch (token) {
+      case GET_API_KEY_TOKEN:
+        return { return: { ...(await getApiKey(client(), args.keyId)) } };
+      case GET_API_KEYS_TOKEN: {
+        const keys = await getApiKeys(client(), {
+          ...(args.name === undefined ? {} : { name: args.name as string }),
+          ...(args.namePrefix === undefined ? {} : { namePrefix: args.namePrefix as string }),
+        });
+        return { return: { keys: keys.map((k) => ({ ...k })) } };
+      }
+      default:
+        throw new Error(
+          `unknown function ${token}; the cometapi plugin has ${GET_API_KEY_TOKEN} and ${GET_API_KEYS_TOKEN}`,
+        );
+    }
+  } catch (error) {
+    if (error instanceof LookupArgumentError) {
+      return { failures: [{ property: error.property, reason: error.reason }] };
+    }
+    throw error;
+  }
+}

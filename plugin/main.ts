@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-resource-cometapi`: the native `cometapi` Pulumi plugin. The engine starts it (found on
+ * PATH, or installed with `pulumi plugin install resource cometapi <version> -f <dir>`), reads the
+ * port from its first line of stdout and speaks gRPC to it. Logs go to stderr only; the access
+ * token never appears in them.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { startResourceProviderServer } from "./resourceProviderServer.js";
+
+/** The package version: the plugin's version. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+async function main(): Promise<void> {
+  const { port } = await startResourceProviderServer({ version: packageVersion() });
+  process.stdout.write(`${port}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `pulumi-resource-cometapi: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+/**
+ * The Pulumi package schema of `cometapi` (what `GetSchema` answers and `schema.json` holds),
+ * built from the one description in `provider/apiKeyDescription.ts`: nothing here adds a
+ * property, a doc or a rule.
+ */
+import {
+  API_KEY_DOC,
+  API_KEY_PROPERTIES,
+  API_KEY_TOKEN,
+  GET_API_KEY_DOC,
+  GET_API_KEY_TOKEN,
+  GET_API_KEYS_DOC,
+  GET_API_KEYS_TOKEN,
+  KEY_SUMMARY_FIELDS,
+  PACKAGE_NAME,
+  PROVIDER_CONFIG,
+  type PropertyType,
+} from "../provider/apiKeyDescription.js";
+
+type SchemaProperty = Record<string, unknown>;
+
+function typeSpec(type: PropertyType): SchemaProperty {
+  return type === "string[]" ? { type: "array", items: { type: "string" } } : { type };
+}
+
+function property(type: PropertyType, description: string, extra: SchemaProperty = {}): SchemaProperty {
+  return { ...typeSpec(type), description, ...extra };
+}
+
+const KEY_SUMMARY_TYPE = `${PACKAGE_NAME}:index:ApiKeySummary`;
+
+/** The schema as a JSON-ready object; `version` is the plugin's version. */
+export function packageSchema(version: string): Record<string, unknown> {
+  const inputs = API_KEY_PROPERTIES.filter((p) => p.inputDoc !== undefined);
+  const config = Object.fromEntries(
+    PROVIDER_CONFIG.map((c) => [c.name, property(c.type, c.doc, c.secret ? { secret: true } : {})]),
+  );
+  const summaryProperties = Object.fromEntries(
+    KEY_SUMMARY_FIELDS.map((f) => [f.name, property(f.type, f.doc)]),
+  );
+  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => f.name !== "expiresAt").map((f) => f.name);
+  return {
+    name: PACKAGE_NAME,
+    displayName: "CometAPI",
+    version,
+    description: "Manage CometAPI (and any new-api based gateway) API keys.",
+    keywords: ["pulumi", "cometapi", "new-api", "api-keys", "category/utility", "kind/native"],
+    homepage: "https://github.com/pulumi-cometapi/pulumi-cometapi",
+    repository: "https://github.com/pulumi-cometapi/pulumi-cometapi",
+    license: "Apache-2.0",
+    publisher: "pulumi-cometapi",
+    config: { variables: config },
+    provider: {
+      description:
+        "The provider type for the cometapi package: one CometAPI account (access token, base URL, user id).",
+      properties: Object.fromEntries(
+        PROVIDER_CONFIG.filter((c) => !c.secret).map((c) => [c.name, property(c.type, c.doc)]),
+      ),
+      inputProperties: config,
+    },
+    resources: {
+      [API_KEY_TOKEN]: {
+        description: API_KEY_DOC,
+        properties: Object.fromEntries(
+          API_KEY_PROPERTIES.map((p) => [
+            p.name,
+            property(p.type, p.outputDoc, p.secret ? { secret: true } : {}),
+          ]),
+        ),
+        required: API_KEY_PROPERTIES.filter((p) => p.alwaysOutput).map((p) => p.name),
+        inputProperties: Object.fromEntries(
+          inputs.map((p) => [
+            p.name,
+            property(p.type, p.inputDoc as string, p.default === undefined ? {} : { default: p.default }),
+          ]),
+        ),
+      },
+    },
+    functions: {
+      [GET_API_KEY_TOKEN]: {
+        description: GET_API_KEY_DOC,
+        inputs: {
+          properties: { keyId: property("integer", "The key's numeric id, as the console shows it.") },
+          required: ["keyId"],
+        },
+        outputs: { properties: summaryProperties, required: summaryRequired },
+      },
+      [GET_API_KEYS_TOKEN]: {
+        description: GET_API_KEYS_DOC,
+        inputs: {
+          properties: {
+            name: property("string", "Keys whose name is exactly this (give this or `namePrefix`)."),
+            namePrefix: property("string", "Keys whose name starts with this (give this or `name`)."),
+          },
+        },
+        outputs: {
+          properties: {
+            keys: {
+              type: "array",
+              items: { $ref: `#/types/${KEY_SUMMARY_TYPE}` },
+              description: "The matching keys, newest first, values masked.",
+            },
+          },
+          required: ["keys"],
+        },
+      },
+    },
+    types: {
+      [KEY_SUMMARY_TYPE]: {
+        type: "object",
+        description: "A key as the lookups return it: never its value.",
+        properties: summaryProperties,
+        required: summaryRequired,
+      },
+    },
+    language: {
+      nodejs: { packageName: "@pulumi-cometapi/cometapi", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
+      python: { packageName: "pulumi_cometapi", requires: { pulumi: ">=3.0.0,<4.0.0" } },
+      go: {
+        importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/sdk/go/cometapi",
+        generateResourceContainerTypes: false,
+      },
+      csharp: { rootNamespace: "PulumiCometApi", packageReferences: { Pulumi: "3.*" } },
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The provider configuration of the native plugin (`cometapi:accessToken`, `cometapi:baseUrl`,
+ * `cometapi:userId`, or the inputs of an explicit `pulumi:providers:cometapi`): validated in
+ * CheckConfig with the core's own rules, handed to the core in Configure. Unset values fall back
+ * to the environment there, as for the dynamic provider.
+ */
+import { PROVIDER_CONFIG } from "../provider/apiKeyDescription.js";
+import { normaliseBaseUrl, resolveConnection } from "../provider/connection.js";
+import { ConfigurationError } from "../provider/errors.js";
+import type { PropertyMap } from "./propertyValues.js";
+
+export type ConfigName = (typeof PROVIDER_CONFIG)[number]["name"];
+export type ConfigValues = Partial<Record<ConfigName, string>>;
+
+const NAMES = PROVIDER_CONFIG.map((c) => c.name);
+/** Keys the engine itself adds to a provider's inputs. */
+const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
+
+/** The configuration from Configure's `args` (plain values) or, failing that, its `variables`. */
+export function configFrom(args: PropertyMap, variables: Map<string, string>): ConfigValues {
+  const out: ConfigValues = {};
+  for (const name of NAMES) {
+    const arg = args[name];
+    const variable = variables.get(`cometapi:config:${name}`) ?? variables.get(`cometapi:${name}`);
+    const value = typeof arg === "string" ? arg : typeof arg === "number" ? String(arg) : variable;
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** CheckConfig's failures: unknown keys, wrong types, a bad base URL or user id. */
+export function configFailures(news: PropertyMap): { property: string; reason: string }[] {
+  const failures: { property: string; reason: string }[] = [];
+  for (const [key, value] of Object.entries(news)) {
+    if (ENGINE_KEYS.has(key) || value === undefined || value === null) continue;
+    if (!(NAMES as string[]).includes(key)) {
+      failures.push({
+        property: key,
+        reason: `is not a cometapi provider setting; expected one of: ${NAMES.join(", ")}`,
+      });
+    } else if (typeof value !== "string" && !(key === "userId" && typeof value === "number")) {
+      failures.push({ property: key, reason: `must be a string, got ${typeof value}` });
+    }
+  }
+  const baseUrl = news.baseUrl;
+  if (typeof baseUrl === "string" && baseUrl.trim() !== "") {
+    const reason = configurationProblem(() => normaliseBaseUrl(baseUrl.trim()));
+    if (reason) failures.push({ property: "baseUrl", reason });
+  }
+  const userId = news.userId;
+  if ((typeof userId === "string" && userId.trim() !== "") || typeof userId === "number") {
+    const reason = configurationProblem(() =>
+      resolveConnection({ accessToken: "checked-separately", userId: String(userId) }, {}),
+    );
+    if (reason) failures.push({ property: "userId", reason });
+  }
+  return failures;
+}
+
+function configurationProblem(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.message;
+    throw error;
+  }
+}
+
+/** The properties whose values differ between two configurations (for DiffConfig). */
+export function changedConfig(olds: PropertyMap, news: PropertyMap): ConfigName[] {
+  return NAMES.filter((name) => (olds[name] ?? "") !== (news[name] ?? ""));
+}

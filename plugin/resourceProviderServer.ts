@@ -1,0 +1,298 @@
+/**
+ * The native `cometapi` plugin's gRPC server: Pulumi's ResourceProvider protocol on
+ * `@grpc/grpc-js` with the stubs in `@pulumi/pulumi/proto`, in front of the unchanged core
+ * (`createCometApiKeyProvider()`). An adapter like the dynamic-provider loader: it maps messages
+ * to the core's calls and back, marks `key` secret, and answers previews with unknowns for what
+ * the service generates. Every rule lives in `provider/`.
+ *
+ * Implemented: GetPluginInfo, GetSchema, CheckConfig, DiffConfig, Configure, Check, Diff, Create,
+ * Read, Update, Delete, Invoke, Cancel. Everything else answers UNIMPLEMENTED (the engine then
+ * falls back, e.g. from Handshake to Configure).
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as plugin from "@pulumi/pulumi/proto/plugin_pb";
+import * as rpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as proto from "@pulumi/pulumi/proto/provider_pb";
+import { Status } from "@pulumi/pulumi/proto/status_pb";
+import { Any } from "google-protobuf/google/protobuf/any_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import {
+  API_KEY_GENERATED_NAMES,
+  API_KEY_SECRET_NAMES,
+  API_KEY_TOKEN,
+} from "../provider/apiKeyDescription.js";
+import { CometApiClient } from "../provider/client.js";
+import {
+  type CometApiKeyProvider,
+  type CometApiKeyProviderOptions,
+  createCometApiKeyProvider,
+} from "../provider/cometApiKeyProvider.js";
+import { resolveConnection } from "../provider/connection.js";
+import { KeyInitializationError } from "../provider/errors.js";
+import { invokeFunction } from "./functions.js";
+import { packageSchema } from "./packageSchema.js";
+import {
+  fromStruct,
+  type PropertyMap,
+  toStruct,
+  UNKNOWN_VALUE,
+  unwrapDeep,
+  unwrapSecrets,
+  withSecrets,
+} from "./propertyValues.js";
+import { type ConfigValues, changedConfig, configFailures, configFrom } from "./providerConfig.js";
+
+/** Outputs that stay as they were while an update is previewed (everything else generated is unknown). */
+const STABLE_ON_UPDATE = new Set(["keyId", "key", "maskedKey", "createdAt"]);
+
+export interface ResourceProviderServerOptions {
+  /** The plugin's version (GetPluginInfo, the schema). */
+  version: string;
+  /** Core tuning (tests); programs use the defaults. */
+  core?: CometApiKeyProviderOptions;
+}
+
+type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
+
+/** Wraps an async handler: results to the callback, errors as gRPC errors (init failures with details). */
+function unary<Req, Res>(run: (request: Req) => Promise<Res>): Handler<Req, Res> {
+  return (call, callback) => {
+    run(call.request).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(grpcError(error)),
+    );
+  };
+}
+
+/** A gRPC error for a thrown error; a key that exists but failed later carries its id and outputs. */
+function grpcError(error: unknown): Partial<grpc.StatusObject> {
+  const message = error instanceof Error ? error.message : String(error);
+  const metadata = new grpc.Metadata();
+  if (error instanceof KeyInitializationError) {
+    const detail = new proto.ErrorResourceInitFailed();
+    detail.setId(error.id);
+    detail.setProperties(toStruct(withSecrets(error.properties, API_KEY_SECRET_NAMES)));
+    detail.setReasonsList(error.reasons);
+    const any = new Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new Status();
+    status.setCode(grpc.status.UNKNOWN);
+    status.setMessage(message);
+    status.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return { code: grpc.status.UNKNOWN, details: message, metadata };
+}
+
+function requireApiKeyType(urnOrType: string): void {
+  const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
+  if (type !== "" && type !== API_KEY_TOKEN) {
+    throw new Error(`the cometapi plugin has one resource type, ${API_KEY_TOKEN}; got ${type}`);
+  }
+}
+
+/** The service implementation, for `server.addService(ResourceProviderService, …)`. */
+export function resourceProviderService(
+  options: ResourceProviderServerOptions,
+): grpc.UntypedServiceImplementation {
+  const core: CometApiKeyProvider = createCometApiKeyProvider(options.core);
+  let config: ConfigValues = {};
+  let lookupClient: CometApiClient | undefined;
+  const schemaText = JSON.stringify(packageSchema(options.version), null, 2);
+  const client = () => {
+    lookupClient ??= new CometApiClient({
+      ...(options.core?.connection ?? resolveConnection(config)),
+      ...options.core?.http,
+    });
+    return lookupClient;
+  };
+
+  const handlers = {
+    getPluginInfo: unary<Empty, plugin.PluginInfo>(async () =>
+      new plugin.PluginInfo().setVersion(options.version),
+    ),
+
+    getSchema: unary<proto.GetSchemaRequest, proto.GetSchemaResponse>(async () =>
+      new proto.GetSchemaResponse().setSchema(schemaText),
+    ),
+
+    checkConfig: unary<proto.CheckRequest, proto.CheckResponse>(async (req) => {
+      const news = fromStruct(req.getNews());
+      const response = new proto.CheckResponse().setInputs(req.getNews() ?? toStruct({}));
+      for (const f of configFailures(unwrapDeep(news) as PropertyMap)) {
+        response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
+      }
+      return response;
+    }),
+
+    diffConfig: unary<proto.DiffRequest, proto.DiffResponse>(async (req) => {
+      const olds = unwrapDeep(fromStruct(req.getOldInputs() ?? req.getOlds())) as PropertyMap;
+      const news = unwrapDeep(fromStruct(req.getNews())) as PropertyMap;
+      const changed = changedConfig(olds, news);
+      const response = new proto.DiffResponse()
+        .setChanges(
+          changed.length > 0
+            ? proto.DiffResponse.DiffChanges.DIFF_SOME
+            : proto.DiffResponse.DiffChanges.DIFF_NONE,
+        )
+        .setDiffsList(changed)
+        .setHasdetaileddiff(true);
+      for (const name of changed) {
+        response
+          .getDetaileddiffMap()
+          .set(name, new proto.PropertyDiff().setKind(proto.PropertyDiff.Kind.UPDATE).setInputdiff(true));
+      }
+      return response;
+    }),
+
+    configure: unary<proto.ConfigureRequest, proto.ConfigureResponse>(async (req) => {
+      const variables = new Map(req.getVariablesMap().toArray());
+      config = configFrom(unwrapDeep(fromStruct(req.getArgs())) as PropertyMap, variables);
+      lookupClient = undefined;
+      await core.configure({
+        config: { get: (key) => config[key.replace(/^cometapi:/, "") as keyof ConfigValues] },
+      });
+      return new proto.ConfigureResponse()
+        .setAcceptsecrets(true)
+        .setSupportspreview(true)
+        .setAcceptresources(false)
+        .setAcceptoutputs(false)
+        .setSupportsAutonamingConfiguration(true);
+    }),
+
+    check: unary<proto.CheckRequest, proto.CheckResponse>(async (req) => {
+      requireApiKeyType(req.getType() || req.getUrn());
+      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
+      const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
+      const autonaming = req.getAutonaming();
+      const mode = autonaming?.getMode();
+      const naming =
+        autonaming === undefined
+          ? {}
+          : mode === proto.CheckRequest.AutonamingOptions.Mode.DISABLE
+            ? { disabled: true }
+            : { proposedName: autonaming.getProposedName() };
+      const logicalName = req.getName() || req.getUrn().split("::").at(-1) || "key";
+      const checked = await core.check(olds, { ...news, __logicalName: logicalName }, naming);
+      const response = new proto.CheckResponse().setInputs(
+        toStruct(withSecrets(checked.inputs, secretNames)),
+      );
+      for (const f of checked.failures) {
+        response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
+      }
+      return response;
+    }),
+
+    diff: unary<proto.DiffRequest, proto.DiffResponse>(async (req) => {
+      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
+      const news = unwrapSecrets(fromStruct(req.getNews())).plain;
+      const result = await core.detailedDiff(req.getId(), olds, news);
+      const replaces = new Set(result.replaces);
+      const response = new proto.DiffResponse()
+        .setChanges(
+          result.changes
+            ? proto.DiffResponse.DiffChanges.DIFF_SOME
+            : proto.DiffResponse.DiffChanges.DIFF_NONE,
+        )
+        .setReplacesList(result.replaces)
+        .setDiffsList(result.diffs)
+        .setDeletebeforereplace(result.deleteBeforeReplace)
+        .setHasdetaileddiff(true);
+      for (const name of result.diffs) {
+        const added = olds[name] === undefined;
+        const deleted = news[name] === undefined;
+        const Kind = proto.PropertyDiff.Kind;
+        const kind = replaces.has(name)
+          ? added
+            ? Kind.ADD_REPLACE
+            : deleted
+              ? Kind.DELETE_REPLACE
+              : Kind.UPDATE_REPLACE
+          : added
+            ? Kind.ADD
+            : deleted
+              ? Kind.DELETE
+              : Kind.UPDATE;
+        response.getDetaileddiffMap().set(name, new proto.PropertyDiff().setKind(kind).setInputdiff(true));
+      }
+      return response;
+    }),
+
+    create: unary<proto.CreateRequest, proto.CreateResponse>(async (req) => {
+      requireApiKeyType(req.getType() || req.getUrn());
+      const { plain: inputs, secretNames } = unwrapSecrets(fromStruct(req.getProperties()));
+      if (req.getPreview()) {
+        const unknowns = Object.fromEntries(API_KEY_GENERATED_NAMES.map((n) => [n, UNKNOWN_VALUE]));
+        return new proto.CreateResponse().setId("").setProperties(toStruct({ ...inputs, ...unknowns }));
+      }
+      const { id, outs } = await core.create(inputs);
+      return new proto.CreateResponse()
+        .setId(id)
+        .setProperties(toStruct(withSecrets(outs, [...API_KEY_SECRET_NAMES, ...secretNames])));
+    }),
+
+    read: unary<proto.ReadRequest, proto.ReadResponse>(async (req) => {
+      const { plain: props } = unwrapSecrets(fromStruct(req.getProperties()));
+      const { secretNames } = unwrapSecrets(fromStruct(req.getInputs()));
+      const result = await core.read(req.getId(), props);
+      const response = new proto.ReadResponse().setId(result.id);
+      if (result.id === "") return response;
+      return response
+        .setProperties(toStruct(withSecrets(result.props ?? {}, [...API_KEY_SECRET_NAMES, ...secretNames])))
+        .setInputs(toStruct(withSecrets(result.inputs ?? {}, secretNames)));
+    }),
+
+    update: unary<proto.UpdateRequest, proto.UpdateResponse>(async (req) => {
+      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
+      const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
+      const secrets = [...API_KEY_SECRET_NAMES, ...secretNames];
+      if (req.getPreview()) {
+        const previewed: PropertyMap = { ...news };
+        for (const name of API_KEY_GENERATED_NAMES) {
+          previewed[name] = STABLE_ON_UPDATE.has(name) ? olds[name] : UNKNOWN_VALUE;
+        }
+        return new proto.UpdateResponse().setProperties(toStruct(withSecrets(previewed, secrets)));
+      }
+      const { outs } = await core.update(req.getId(), olds, news);
+      return new proto.UpdateResponse().setProperties(toStruct(withSecrets(outs, secrets)));
+    }),
+
+    delete: unary<proto.DeleteRequest, Empty>(async (req) => {
+      await core.delete(req.getId(), unwrapSecrets(fromStruct(req.getProperties())).plain);
+      return new Empty();
+    }),
+
+    invoke: unary<proto.InvokeRequest, proto.InvokeResponse>(async (req) => {
+      const args = unwrapDeep(fromStruct(req.getArgs())) as PropertyMap;
+      const result = await invokeFunction(req.getTok(), args, client);
+      const response = new proto.InvokeResponse();
+      if (result.return) response.setReturn(toStruct(result.return));
+      for (const f of result.failures ?? []) {
+        response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
+      }
+      return response;
+    }),
+
+    cancel: unary<Empty, Empty>(async () => new Empty()),
+  };
+  return handlers as unknown as grpc.UntypedServiceImplementation;
+}
+
+/** Starts the server on 127.0.0.1 (port 0: any free one) and resolves with the port. */
+export async function startResourceProviderServer(
+  options: ResourceProviderServerOptions & { port?: number },
+): Promise<{ port: number; server: grpc.Server }> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  server.addService(rpc.ResourceProviderService, resourceProviderService(options));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(
+      `127.0.0.1:${options.port ?? 0}`,
+      grpc.ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
+    ),
+  );
+  return { port, server };
+}

@@ -1,0 +1,117 @@
+/**
+ * The lookup functions `getApiKey` (by id) and `getApiKeys` (by exact name or name prefix): read
+ * only, never a reveal, key values always masked. `getApiKey` is one GET; `getApiKeys` is one
+ * listing request per page of 100 keys.
+ */
+import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "./client.js";
+import { KeyNotFoundError } from "./errors.js";
+import { toIso } from "./inputs.js";
+import { canonicalIpEntry } from "./ip.js";
+import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
+
+/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `apiKeyDescription.ts`). */
+export interface ApiKeySummary {
+  keyId: number;
+  name: string;
+  maskedKey: string;
+  status: KeyStatus;
+  expiresAt?: string;
+  unlimitedQuota: boolean;
+  remainingQuota: number;
+  usedQuota: number;
+  models: string[];
+  allowIps: string[];
+  group: string;
+  crossGroupRetry: boolean;
+  createdAt: string;
+  accessedAt: string;
+}
+
+/** Arguments of `getApiKeys`: exactly one of the two. */
+export interface GetApiKeysArgs {
+  /** Keys whose name is exactly this. */
+  name?: string;
+  /** Keys whose name starts with this. */
+  namePrefix?: string;
+}
+
+/** A lookup called with arguments it cannot use; names the argument and the rule. */
+export class LookupArgumentError extends Error {
+  constructor(
+    readonly property: string,
+    readonly reason: string,
+  ) {
+    super(`${property} ${reason}`);
+    this.name = "LookupArgumentError";
+  }
+}
+
+/** One key by id; throws `KeyNotFoundError` (with advice) when it is not visible. */
+export async function getApiKey(client: CometApiClient, keyId: unknown): Promise<ApiKeySummary> {
+  const id = typeof keyId === "string" && /^\d+$/.test(keyId) ? Number(keyId) : keyId;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+    throw new LookupArgumentError(
+      "keyId",
+      `must be the positive whole-number id of a key, got ${String(keyId)}`,
+    );
+  }
+  try {
+    return summaryOf(await client.getKey(id), client.serverNow());
+  } catch (error) {
+    if (error instanceof KeyNotFoundError) {
+      throw new KeyNotFoundError(
+        `get key ${id}`,
+        `getApiKey: no key with id ${id} is visible to this access token (it does not exist, was deleted, or belongs to another user)`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The keys matching `args`, newest first, from a paged listing. */
+export async function getApiKeys(client: CometApiClient, args: GetApiKeysArgs): Promise<ApiKeySummary[]> {
+  const { name, namePrefix } = args;
+  if (name !== undefined && typeof name !== "string")
+    throw new LookupArgumentError("name", "must be a string");
+  if (namePrefix !== undefined && typeof namePrefix !== "string")
+    throw new LookupArgumentError("namePrefix", "must be a string");
+  if ((name === undefined) === (namePrefix === undefined)) {
+    throw new LookupArgumentError("name", "or namePrefix is required, and only one of the two");
+  }
+  const matches = (record: ApiKeyRecord) =>
+    name !== undefined ? record.name === name : record.name.startsWith(namePrefix as string);
+  const found: ApiKeySummary[] = [];
+  for (let page = 1; ; page += 1) {
+    const listed = await client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
+    const now = client.serverNow();
+    for (const record of listed.items) if (matches(record)) found.push(summaryOf(record, now));
+    if (listed.items.length < MAX_PAGE_SIZE || page * MAX_PAGE_SIZE >= listed.total) break;
+  }
+  return found;
+}
+
+function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
+  return {
+    keyId: record.id,
+    name: record.name,
+    maskedKey: `sk-${maskKey(record.key)}`,
+    status: keyStatusOf(record, serverNow),
+    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    unlimitedQuota: record.unlimitedQuota,
+    remainingQuota: record.remainQuota,
+    usedQuota: record.usedQuota,
+    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
+    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
+    group: record.group,
+    crossGroupRetry: record.crossGroupRetry,
+    createdAt: toIso(record.createdTime),
+    accessedAt: toIso(record.accessedTime),
+  };
+}
+
+/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
+export function maskKey(key: string): string {
+  if (key.includes("*")) return key;
+  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
+  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
+}

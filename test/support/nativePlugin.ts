@@ -1,0 +1,81 @@
+/**
+ * Starts the BUILT native plugin (`dist/plugin/main.js`, what the `pulumi-resource-cometapi` bin
+ * runs) as the engine would, reads its port from the first stdout line, and gives a typed gRPC
+ * client over the `@pulumi/pulumi/proto` stubs. Also writes a plugin directory with an executable
+ * `pulumi-resource-cometapi` for the engine (PATH or `pulumi plugin install -f`).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+export const builtPluginMain = path.join(repoRoot, "dist", "plugin", "main.js");
+
+export interface NativePlugin {
+  client: ResourceProviderClient;
+  /** Calls a unary method, e.g. `call("check", request)`. */
+  call<Res>(method: string, request: unknown): Promise<Res>;
+  /** Everything the plugin printed on stdout and stderr. */
+  output(): string;
+  close(): Promise<void>;
+}
+
+export function struct(values: Record<string, unknown>): Struct {
+  return Struct.fromJavaScript(values as Parameters<typeof Struct.fromJavaScript>[0]);
+}
+
+export const empty = () => new Empty();
+
+export async function startNativePlugin(env: NodeJS.ProcessEnv = {}): Promise<NativePlugin> {
+  const child: ChildProcess = spawn(process.execPath, [builtPluginMain], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /^(\d+)\s*$/m.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code) => reject(new Error(`plugin exited with ${code}: ${output}`)));
+  });
+  const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  return {
+    client,
+    call<Res>(method: string, request: unknown) {
+      return new Promise<Res>((resolve, reject) => {
+        const fn = (
+          client as unknown as Record<string, (r: unknown, cb: (e: Error | null, r: Res) => void) => void>
+        )[method];
+        if (!fn) throw new Error(`no gRPC method ${method}`);
+        fn.call(client, request, (error, response) => (error ? reject(error) : resolve(response)));
+      });
+    },
+    output: () => output,
+    async close() {
+      client.close();
+      child.kill();
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+/**
+ * A directory holding an executable `pulumi-resource-cometapi` that runs the built plugin with
+ * this Node (what `npm install -g pulumi-cometapi` puts on PATH).
+ */
+export function writePluginDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "pulumi-resource-cometapi");
+  writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${builtPluginMain}" "$@"\n`);
+  chmodSync(file, 0o755);
+  return dir;
+}
