@@ -83,9 +83,10 @@ export interface CometApiKeyArgs {
   enabled?: pulumi.Input<boolean>;
   /**
    * Take over this existing key (by its numeric id, as the console shows it) instead of creating
-   * one; it is converged to these arguments, its remaining quota set to `quota`. `pulumi import`
-   * cannot work for dynamic providers; this is the way to adopt a key. Deleting the resource
-   * deletes the key (use the `retainOnDelete` resource option to keep it).
+   * one; it is converged to these arguments, its remaining quota set to `quota`. With the native
+   * plugin, `pulumi import` is the usual way to take over a key; with the dynamic provider (where
+   * import cannot work) this is the way. Deleting the resource deletes the key (use the
+   * `retainOnDelete` resource option to keep it).
    * @default none: a new key is created
    * @example adoptKeyId: 1234
    */
@@ -119,15 +120,19 @@ export class CometApiKey extends pulumi.dynamic.Resource {
   declare readonly expiresAt: pulumi.Output<string | undefined>;
   /** The configured allotment (not the live remainder; see `remainingQuota`). */
   declare readonly quota: pulumi.Output<number | undefined>;
+  /** Whether the key has no quota limit. */
   declare readonly unlimitedQuota: pulumi.Output<boolean>;
   /** Allowed models, sorted. */
   declare readonly models: pulumi.Output<string[]>;
   /** Allowed addresses and CIDRs in canonical form, sorted. */
   declare readonly allowIps: pulumi.Output<string[]>;
+  /** The account group serving the key (empty: the account's default group). */
   declare readonly group: pulumi.Output<string>;
+  /** Whether a failed request is retried in another group. */
   declare readonly crossGroupRetry: pulumi.Output<boolean>;
   /** The wish: whether the key should be usable. */
   declare readonly enabled: pulumi.Output<boolean>;
+  /** The id of the key taken over at create, when `adoptKeyId` was set. */
   declare readonly adoptKeyId: pulumi.Output<number | undefined>;
   /** The rotation lifetime as given, or undefined when the key does not rotate. */
   declare readonly rotateAfter: pulumi.Output<string | undefined>;

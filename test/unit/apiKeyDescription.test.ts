@@ -1,0 +1,106 @@
+/**
+ * The one description of the resource (`provider/apiKeyDescription.ts`) against everything that
+ * must agree with it: the inputs `check` accepts, the committed `schema.json`, the TypeScript
+ * SDK's `CometApiKeyArgs` / `CometApiKey` members and their JSDoc (the same words), the dynamic
+ * provider's property list, and `check`'s type rules.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { packageSchema } from "../../plugin/packageSchema";
+import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/apiKeyDescription";
+import { checkInputs, INPUT_PROPERTIES } from "../../provider/inputs";
+
+const root = path.resolve(__dirname, "../..");
+const sdkFile = path.join(root, "sdk", "cometApiKey.ts");
+const source = ts.createSourceFile(sdkFile, readFileSync(sdkFile, "utf8"), ts.ScriptTarget.ES2022, true);
+
+/** JSDoc text of a node without its tags, white space collapsed. */
+function docOf(node: ts.Node): string | undefined {
+  const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc;
+  const comment = docs?.at(-1)?.comment;
+  const text = typeof comment === "string" ? comment : comment?.map((c) => c.text).join("");
+  return text?.replace(/\s+/g, " ").trim();
+}
+
+function find<T extends ts.Node>(predicate: (node: ts.Node) => node is T): T {
+  let found: T | undefined;
+  const visit = (node: ts.Node) => {
+    if (!found && predicate(node)) found = node;
+    else ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (!found) throw new Error("not found in sdk/cometApiKey.ts");
+  return found;
+}
+
+const args = find(
+  (n): n is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(n) && n.name.text === "CometApiKeyArgs",
+);
+const resource = find(
+  (n): n is ts.ClassDeclaration => ts.isClassDeclaration(n) && n.name?.text === "CometApiKey",
+);
+const members = (nodes: readonly ts.Node[]) =>
+  new Map(
+    nodes
+      .filter(
+        (m): m is ts.PropertySignature | ts.PropertyDeclaration =>
+          ts.isPropertySignature(m) || ts.isPropertyDeclaration(m),
+      )
+      .map((m) => [(m.name as ts.Identifier).text, docOf(m)]),
+  );
+
+describe("the description of ApiKey", () => {
+  it("has the inputs check accepts, in the same order", () => {
+    expect(API_KEY_INPUT_NAMES).toEqual([...INPUT_PROPERTIES]);
+  });
+
+  it("is what the committed schema.json says (regenerate: npm run schema)", () => {
+    const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+      version: string;
+    };
+    const committed = JSON.parse(readFileSync(path.join(root, "schema.json"), "utf8"));
+    expect(committed).toEqual(packageSchema(version));
+    expect(Object.keys(committed.resources[API_KEY_TOKEN].inputProperties)).toEqual(API_KEY_INPUT_NAMES);
+  });
+
+  it("has the TypeScript SDK's CometApiKeyArgs members with the same words as their JSDoc", () => {
+    const declared = members(args.members);
+    expect([...declared.keys()]).toEqual(API_KEY_INPUT_NAMES);
+    for (const p of API_KEY_PROPERTIES.filter((x) => x.inputDoc !== undefined)) {
+      expect(declared.get(p.name), p.name).toBe(p.inputDoc);
+    }
+  });
+
+  it("has the TypeScript SDK's CometApiKey outputs with the same words as their JSDoc", () => {
+    const declared = members(resource.members);
+    expect([...declared.keys()]).toEqual(API_KEY_PROPERTIES.map((p) => p.name));
+    for (const p of API_KEY_PROPERTIES) expect(declared.get(p.name), p.name).toBe(p.outputDoc);
+  });
+
+  it("lists every property in the dynamic provider's props (outputs exist only for keys present)", () => {
+    const ctor = resource.members.find(ts.isConstructorDeclaration);
+    let props: ts.ObjectLiteralExpression | undefined;
+    const visit = (n: ts.Node) => {
+      if (ts.isVariableDeclaration(n) && (n.name as ts.Identifier).text === "props") {
+        props = n.initializer as ts.ObjectLiteralExpression;
+      } else ts.forEachChild(n, visit);
+    };
+    if (ctor) visit(ctor);
+    const keys = props?.properties.map((p) => (p.name as ts.Identifier).text) ?? [];
+    expect(keys.filter((k) => !k.startsWith("__"))).toEqual(API_KEY_PROPERTIES.map((p) => p.name));
+  });
+
+  it("check rejects a value of the wrong type for every input, naming the input", () => {
+    const wrong = { string: 42, integer: "many", number: "many", boolean: "yes", "string[]": "a,b" } as const;
+    for (const p of API_KEY_PROPERTIES.filter((x) => x.inputDoc !== undefined)) {
+      const news = { name: "typed", quota: 1, [p.name]: wrong[p.type] };
+      const { failures } = checkInputs({}, news, 1_800_000_000);
+      expect(
+        failures.map((f) => f.property),
+        p.name,
+      ).toContain(p.name);
+    }
+  });
+});
