@@ -4,8 +4,11 @@
  * PATH, or installed with `pulumi plugin install resource cometapi <version> -f <dir>`), reads the
  * port from its first line of stdout and speaks gRPC to it. Logs go to stderr only; the access
  * token never appears in them.
+ *
+ * `COMETAPI_PLUGIN_CALL_LOG=<file>` appends the name of every gRPC method called to that file,
+ * one per line (the end-to-end tests use it to show what the engine called).
  */
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { startResourceProviderServer } from "./resourceProviderServer.js";
 
@@ -18,7 +21,11 @@ function packageVersion(): string {
 }
 
 async function main(): Promise<void> {
-  const { port } = await startResourceProviderServer({ version: packageVersion() });
+  const callLog = process.env.COMETAPI_PLUGIN_CALL_LOG;
+  const { port } = await startResourceProviderServer({
+    version: packageVersion(),
+    ...(callLog ? { onCall: (method: string) => appendFileSync(callLog, `${method}\n`) } : {}),
+  });
   process.stdout.write(`${port}\n`);
 }
 

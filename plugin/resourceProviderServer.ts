@@ -50,6 +50,8 @@ export interface ResourceProviderServerOptions {
   version: string;
   /** Core tuning (tests); programs use the defaults. */
   core?: CometApiKeyProviderOptions;
+  /** Called with each gRPC method's name as it is called (the plugin's opt-in call log). */
+  onCall?: (method: string) => void;
 }
 
 type Handler<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -275,7 +277,17 @@ export function resourceProviderService(
 
     cancel: unary<Empty, Empty>(async () => new Empty()),
   };
-  return handlers as unknown as grpc.UntypedServiceImplementation;
+  const onCall = options.onCall;
+  if (onCall === undefined) return handlers as unknown as grpc.UntypedServiceImplementation;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([method, handler]) => [
+      method,
+      (call: never, callback: never) => {
+        onCall(method);
+        (handler as (c: never, cb: never) => void)(call, callback);
+      },
+    ]),
+  ) as grpc.UntypedServiceImplementation;
 }
 
 /** Starts the server on 127.0.0.1 (port 0: any free one) and resolves with the port. */

@@ -73,7 +73,9 @@ cometapi_link_policy_example() {
 }
 
 cometapi_ensure_pulumi() {
-  local bindir
+  local bindir yamldir
   bindir="$(bash "$COMETAPI_REPO_ROOT/scripts/pulumi-toolchain.sh")" || return 1
-  export PATH="$bindir:$PATH"
+  # The Pulumi YAML language host, for the native plugin's end-to-end tests and examples/yaml.
+  yamldir="$(bash "$COMETAPI_REPO_ROOT/scripts/pulumi-yaml-host.sh")" || return 1
+  export PATH="$bindir:$yamldir:$PATH"
 }

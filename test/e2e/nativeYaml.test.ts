@@ -1,0 +1,234 @@
+/**
+ * The native plugin through the real engine from a Pulumi YAML program (the YAML language host
+ * built by scripts/pulumi-yaml-host.sh, on PATH through `npm test`): keys on the default provider
+ * (stack config, secret token) and on an explicit `pulumi:providers:cometapi` with its own secret
+ * token for a second account, `fn::invoke` of `getApiKeys`; preview, up, usage then refresh with
+ * no diff, an update, `pulumi import` of a key made out of band, destroy; the access tokens and
+ * key values never in plaintext in state or output.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
+import { builtPluginMain, writePluginDir } from "../support/nativePlugin";
+import { expectNoSecrets } from "../support/secretScan";
+
+const PROGRAM = `name: yaml-keys
+runtime: yaml
+description: CometAPI keys from Pulumi YAML through the native cometapi plugin.
+config:
+  backendQuota:
+    type: integer
+    default: 1000
+  secondToken:
+    type: string
+  secondUserId:
+    type: string
+  baseUrl:
+    type: string
+variables:
+  outOfBand:
+    fn::invoke:
+      function: cometapi:index:getApiKeys
+      arguments:
+        namePrefix: out-of-band
+      return: keys
+resources:
+  backend:
+    type: cometapi:index:ApiKey
+    properties:
+      quota: \${backendQuota}
+      models: [gpt-4o-mini, gpt-4o]
+  named:
+    type: cometapi:index:ApiKey
+    properties:
+      name: yaml-named
+      unlimitedQuota: true
+      allowIps: [10.0.0.0/8]
+  secondAccount:
+    type: pulumi:providers:cometapi
+    properties:
+      accessToken: \${secondToken}
+      baseUrl: \${baseUrl}
+      userId: \${secondUserId}
+  other:
+    type: cometapi:index:ApiKey
+    properties:
+      name: second-account-key
+      quota: 500
+    options:
+      provider: \${secondAccount}
+outputs:
+  backendKey: \${backend.key}
+  backendMasked: \${backend.maskedKey}
+  backendName: \${backend.name}
+  backendKeyId: \${backend.keyId}
+  remaining: \${backend.remainingQuota}
+  otherKeyId: \${other.keyId}
+  outOfBand: \${outOfBand}
+`;
+
+describe("native plugin from Pulumi YAML", () => {
+  let emu: RunningEmulator;
+  let engine: EngineStack;
+  let workDir: string;
+  let callLog: string;
+
+  beforeAll(async () => {
+    expect(existsSync(builtPluginMain), "npm run build first").toBe(true);
+    emu = await startEmulator({ users: 2 });
+    const connection = emulatorConnection(emu);
+    const second = emu.users[1];
+    if (!second) throw new Error("the emulator has no second user");
+    workDir = mkdtempSync(join(tmpdir(), "cometapi-e2e-yaml-"));
+    writeFileSync(join(workDir, "Pulumi.yaml"), PROGRAM);
+    const pluginDir = writePluginDir(join(workDir, ".plugin"));
+    callLog = join(workDir, "calls.log");
+    writeFileSync(callLog, "");
+    engine = await createLocalProgramStack(workDir, {
+      envVars: {
+        ...connection.envVars,
+        PATH: `${pluginDir}${delimiter}${process.env.PATH ?? ""}`,
+        COMETAPI_PLUGIN_CALL_LOG: callLog,
+      },
+      config: {
+        ...connection.config,
+        secondToken: { value: second.accessToken, secret: true },
+        secondUserId: { value: String(second.userId) },
+        baseUrl: { value: emu.url },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await engine?.cleanup();
+    await emu?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  async function scanState(where: string, extra = ""): Promise<void> {
+    // Every file the backend holds (state, backups, history), as written: secrets encrypted.
+    const backendDir = fileURLToPath(engine.backendUrl);
+    const state = readdirSync(backendDir, { recursive: true, encoding: "utf8" })
+      .map((f) => join(backendDir, f))
+      .filter((f) => statSync(f).isFile())
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
+    expect(state).toContain("cometapi:index:ApiKey");
+    const keys = [
+      ...(await emu.control.keys(emu.users[0]?.userId)),
+      ...(await emu.control.keys(emu.users[1]?.userId)),
+    ];
+    const secrets = { accessToken: emu.accessToken, keys: keys.map((k) => k.key) };
+    expectNoSecrets(`${where} state`, state, secrets);
+    expectNoSecrets(`${where} state`, state, { accessToken: emu.users[1]?.accessToken ?? "", keys: [] });
+    expectNoSecrets(`${where} output`, extra, secrets);
+    expectNoSecrets(`${where} output`, extra, { accessToken: emu.users[1]?.accessToken ?? "", keys: [] });
+  }
+
+  it("previews, creates, refreshes after usage with no diff, updates, imports and destroys", async () => {
+    const { stack } = engine;
+    const first = emu.users[0]!;
+    const second = emu.users[1]!;
+    const outOfBand = await emu.control.createKeyDirect(first.userId, {
+      name: "out-of-band-1",
+      remain_quota: 777,
+      unlimited_quota: false,
+    });
+
+    // preview: creates only, nothing sent to the service but the lookup's listing.
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ create: 5 });
+    expect((await emu.control.keys(first.userId)).length).toBe(1);
+
+    const up = await stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    const firstKeys = await emu.control.keys(first.userId);
+    const secondKeys = await emu.control.keys(second.userId);
+    expect(firstKeys.map((k) => k.name).sort()).toEqual(
+      [up.outputs.backendName?.value, "out-of-band-1", "yaml-named"].sort(),
+    );
+    expect(up.outputs.backendName?.value).toMatch(/^backend-[0-9a-f]{7}$/);
+    expect(secondKeys.map((k) => k.name)).toEqual(["second-account-key"]);
+    expect(up.outputs.otherKeyId?.value).toBe(secondKeys[0]?.id);
+    const backend = firstKeys.find((k) => k.name === up.outputs.backendName?.value)!;
+    expect(up.outputs.backendKey?.secret).toBe(true);
+    expect(up.outputs.backendKey?.value).toBe(`sk-${backend.key}`);
+    expect(up.outputs.backendMasked?.value).toMatch(/^sk-.{4}\*{10}.{4}$/);
+    const listed = up.outputs.outOfBand?.value as { keyId: number; name: string; maskedKey: string }[];
+    expect(listed.map((k) => [k.keyId, k.name])).toEqual([[outOfBand.id, "out-of-band-1"]]);
+    expect(JSON.stringify(listed)).not.toContain(outOfBand.key);
+    await scanState("after up", up.stdout + up.stderr);
+
+    // usage, then refresh: the allotment is not a mirror, nothing to change afterwards.
+    await emu.control.chargeKey(backend.id, 300);
+    const refresh = await stack.refresh();
+    expect(refresh.summary.result).toBe("succeeded");
+    const afterRefresh = await stack.preview();
+    expect(afterRefresh.changeSummary).toEqual({ same: 5 });
+
+    // update: a new allotment.
+    await stack.setConfig("backendQuota", { value: "2500" });
+    const updatePreview = await stack.preview();
+    expect(updatePreview.changeSummary).toEqual({ update: 1, same: 4 });
+    const updated = await stack.up();
+    expect(updated.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(updated.outputs.remaining?.value).toBe(2500);
+    expect((await emu.control.keys(first.userId)).find((k) => k.id === backend.id)?.remain_quota).toBe(2500);
+    expect(updated.outputs.backendKeyId?.value).toBe(backend.id);
+
+    // import of the out-of-band key: generated YAML added to the program previews as no change.
+    const imported = await stack.import({
+      resources: [{ type: "cometapi:index:ApiKey", name: "adopted", id: String(outOfBand.id) }],
+      protect: false,
+      generateCode: true,
+    });
+    expect(imported.summary.result).toBe("succeeded");
+    expect(imported.generatedCode).toContain("type: cometapi:ApiKey");
+    expect(imported.generatedCode).toContain("quota: 777");
+    const resourcesBlock = imported.generatedCode.replace(/^resources:\n/m, "");
+    writeFileSync(
+      join(workDir, "Pulumi.yaml"),
+      PROGRAM.replace("outputs:\n", `${resourcesBlock.trimEnd()}\noutputs:\n`),
+    );
+    const afterImport = await stack.preview();
+    expect(afterImport.changeSummary).toEqual({ same: 6 });
+    const state = (await stack.exportStack()).deployment as {
+      resources: { type: string; outputs?: Record<string, unknown> }[];
+    };
+    const adopted = state.resources.find(
+      (r) => r.type === "cometapi:index:ApiKey" && r.outputs?.name === "out-of-band-1",
+    );
+    expect(adopted?.outputs?.key, "the imported key's value is kept as a secret").toMatchObject({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    });
+    await scanState("after import", imported.stdout + imported.stderr + afterImport.stdout);
+
+    const destroyed = await stack.destroy();
+    expect(destroyed.summary.result).toBe("succeeded");
+    expect(await emu.control.keys(first.userId)).toEqual([]);
+    expect(await emu.control.keys(second.userId)).toEqual([]);
+    await scanState("after destroy", destroyed.stdout + destroyed.stderr);
+
+    const methods = new Set(readFileSync(callLog, "utf8").split("\n").filter(Boolean));
+    for (const m of [
+      "getPluginInfo",
+      "getSchema",
+      "checkConfig",
+      "configure",
+      "check",
+      "diff",
+      "create",
+      "read",
+      "update",
+      "delete",
+      "invoke",
+    ]) {
+      expect(methods, m).toContain(m);
+    }
+    console.log(`engine called: ${[...methods].sort().join(", ")}`);
+  });
+});
