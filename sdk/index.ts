@@ -8,4 +8,13 @@
 // First: on a Node.js below the floor, fail when the program loads, naming both versions.
 import "../provider/nodeVersion.js";
 
+export {
+  type ApiKeySummary,
+  type GetApiKeyArgs,
+  type GetApiKeysArgs,
+  type GetApiKeysResult,
+  getApiKey,
+  getApiKeys,
+  getApiKeysOutput,
+} from "./apiKeyLookups.js";
 export { CometApiKey, type CometApiKeyArgs, type KeyStatus } from "./cometApiKey.js";
