@@ -117,7 +117,7 @@ export function packageSchema(version: string): Record<string, unknown> {
       nodejs: { packageName: "@pulumi-cometapi/cometapi", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
       python: { packageName: "pulumi_cometapi", requires: { pulumi: ">=3.0.0,<4.0.0" } },
       go: {
-        importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/sdk/go/cometapi",
+        importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi",
         generateResourceContainerTypes: false,
       },
       csharp: { rootNamespace: "PulumiCometApi", packageReferences: { Pulumi: "3.*" } },

@@ -16,60 +16,8 @@ import { createLocalProgramStack, type EngineStack, emulatorConnection } from ".
 import { builtPluginMain, writePluginDir } from "../support/nativePlugin";
 import { expectNoSecrets } from "../support/secretScan";
 
-const PROGRAM = `name: yaml-keys
-runtime: yaml
-description: CometAPI keys from Pulumi YAML through the native cometapi plugin.
-config:
-  backendQuota:
-    type: integer
-    default: 1000
-  secondToken:
-    type: string
-  secondUserId:
-    type: string
-  baseUrl:
-    type: string
-variables:
-  outOfBand:
-    fn::invoke:
-      function: cometapi:index:getApiKeys
-      arguments:
-        namePrefix: out-of-band
-      return: keys
-resources:
-  backend:
-    type: cometapi:index:ApiKey
-    properties:
-      quota: \${backendQuota}
-      models: [gpt-4o-mini, gpt-4o]
-  named:
-    type: cometapi:index:ApiKey
-    properties:
-      name: yaml-named
-      unlimitedQuota: true
-      allowIps: [10.0.0.0/8]
-  secondAccount:
-    type: pulumi:providers:cometapi
-    properties:
-      accessToken: \${secondToken}
-      baseUrl: \${baseUrl}
-      userId: \${secondUserId}
-  other:
-    type: cometapi:index:ApiKey
-    properties:
-      name: second-account-key
-      quota: 500
-    options:
-      provider: \${secondAccount}
-outputs:
-  backendKey: \${backend.key}
-  backendMasked: \${backend.maskedKey}
-  backendName: \${backend.name}
-  backendKeyId: \${backend.keyId}
-  remaining: \${backend.remainingQuota}
-  otherKeyId: \${other.keyId}
-  outOfBand: \${outOfBand}
-`;
+/** The program: examples/yaml/Pulumi.yaml, copied into a scratch directory. */
+const PROGRAM = readFileSync(join(__dirname, "..", "..", "examples", "yaml", "Pulumi.yaml"), "utf8");
 
 describe("native plugin from Pulumi YAML", () => {
   let emu: RunningEmulator;
@@ -134,7 +82,7 @@ describe("native plugin from Pulumi YAML", () => {
     const first = emu.users[0]!;
     const second = emu.users[1]!;
     const outOfBand = await emu.control.createKeyDirect(first.userId, {
-      name: "out-of-band-1",
+      name: "legacy-1",
       remain_quota: 777,
       unlimited_quota: false,
     });
@@ -149,7 +97,7 @@ describe("native plugin from Pulumi YAML", () => {
     const firstKeys = await emu.control.keys(first.userId);
     const secondKeys = await emu.control.keys(second.userId);
     expect(firstKeys.map((k) => k.name).sort()).toEqual(
-      [up.outputs.backendName?.value, "out-of-band-1", "yaml-named"].sort(),
+      [up.outputs.backendName?.value, "legacy-1", "yaml-named"].sort(),
     );
     expect(up.outputs.backendName?.value).toMatch(/^backend-[0-9a-f]{7}$/);
     expect(secondKeys.map((k) => k.name)).toEqual(["second-account-key"]);
@@ -158,8 +106,8 @@ describe("native plugin from Pulumi YAML", () => {
     expect(up.outputs.backendKey?.secret).toBe(true);
     expect(up.outputs.backendKey?.value).toBe(`sk-${backend.key}`);
     expect(up.outputs.backendMasked?.value).toMatch(/^sk-.{4}\*{10}.{4}$/);
-    const listed = up.outputs.outOfBand?.value as { keyId: number; name: string; maskedKey: string }[];
-    expect(listed.map((k) => [k.keyId, k.name])).toEqual([[outOfBand.id, "out-of-band-1"]]);
+    const listed = up.outputs.legacyKeys?.value as { keyId: number; name: string; maskedKey: string }[];
+    expect(listed.map((k) => [k.keyId, k.name])).toEqual([[outOfBand.id, "legacy-1"]]);
     expect(JSON.stringify(listed)).not.toContain(outOfBand.key);
     await scanState("after up", up.stdout + up.stderr);
 
@@ -200,7 +148,7 @@ describe("native plugin from Pulumi YAML", () => {
       resources: { type: string; outputs?: Record<string, unknown> }[];
     };
     const adopted = state.resources.find(
-      (r) => r.type === "cometapi:index:ApiKey" && r.outputs?.name === "out-of-band-1",
+      (r) => r.type === "cometapi:index:ApiKey" && r.outputs?.name === "legacy-1",
     );
     expect(adopted?.outputs?.key, "the imported key's value is kept as a secret").toMatchObject({
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",

@@ -1,0 +1,2 @@
+// Manage CometAPI (and any new-api based gateway) API keys.
+package cometapi
