@@ -15,6 +15,8 @@ cometapi_ensure_deps
 case "$task" in
   test)
     cometapi_ensure_pulumi
+    # The SDK generator the generated-SDK drift test runs: built (once, cached) here, with progress.
+    bash scripts/sdkgen.sh --print-binary >/dev/null
     npm run --silent build
     npm run --silent check
     exec npx vitest run --project unit --project integration --project e2e "$@"
