@@ -1,13 +1,14 @@
 /**
  * The native plugin from Go: examples/go (an Automation API inline program on the generated Go SDK
- * in sdks/go) built with `go build` and run against the emulator through the real engine: up,
+ * in sdks/go) built with `go build`, the plugin installed with `pulumi plugin install resource
+ * cometapi <version> -f <dir>` (PATH ignored), run against the emulator through the real engine: up,
  * usage then refresh and a preview with no change, an update of the quota, destroy; the access
  * token and key values never in plaintext in the backend's files or the output.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
@@ -36,7 +37,8 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
     mkdirSync(join(scratch, "home"));
     env = {
       ...process.env,
-      PATH: `${writePluginDir(join(scratch, "plugin"))}${delimiter}${process.env.PATH ?? ""}`,
+      // The plugin from Pulumi's plugin cache (`pulumi plugin install … -f <dir>`), not from PATH.
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "1",
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
       PULUMI_HOME: join(scratch, "home"),
@@ -47,6 +49,16 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
       COMETAPI_BASE_URL: emu.url,
       COMETAPI_USER_ID: String(emu.userId),
     };
+    const version = (
+      JSON.parse(readFileSync(join(repoRoot(), "package.json"), "utf8")) as { version: string }
+    ).version;
+    await promisify(execFile)(
+      "pulumi",
+      ["plugin", "install", "resource", "cometapi", version, "-f", writePluginDir(join(scratch, "plugin"))],
+      { env },
+    );
+    const installed = await promisify(execFile)("pulumi", ["plugin", "ls"], { env, encoding: "utf8" });
+    expect(installed.stdout).toMatch(new RegExp(`cometapi\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
   });
 
   afterAll(async () => {
