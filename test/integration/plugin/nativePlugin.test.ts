@@ -4,8 +4,10 @@
  * Configure (a secret-wrapped token in the provider's args, no COMETAPI_* environment).
  */
 
+import type { ServiceError } from "@grpc/grpc-js";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
+import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
 import { empty, type NativePlugin, startNativePlugin, struct } from "../../support/nativePlugin";
@@ -249,11 +251,43 @@ describe("the native plugin over gRPC", () => {
     expect(plugin.output()).not.toContain(emu.accessToken);
   });
 
-  it("a create rejected by the service names the failure; a bad input fails check naming the field", async () => {
+  it("a bad input fails check naming the field and the rule", async () => {
     await configure(emu.accessToken);
     const r = await check({}, { name: "x", quota: 1, unlimitedQuota: true });
     expect(failures(r)).toEqual([
       { property: "quota", reason: "cannot be combined with unlimitedQuota: true; set one of the two" },
     ]);
+  });
+
+  it("a key created whose value cannot be revealed comes back as an init failure carrying its id", async () => {
+    await configure(emu.accessToken);
+    for (const route of ["/api/token/:id/key", "/api/token/batch/keys"]) {
+      await emu.control.injectFault({ method: "POST", route, kind: "business-error", times: 0 });
+    }
+    try {
+      const checked = await check({}, { name: "unrevealed", quota: 10 });
+      const error = await plugin
+        .call(
+          "create",
+          new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()),
+        )
+        .then(
+          () => undefined,
+          (e: ServiceError) => e,
+        );
+      const [stored] = (await emu.control.keys()).filter((k) => k.name === "unrevealed");
+      expect(stored, "the key exists").toBeDefined();
+      const details = error?.metadata.get("grpc-status-details-bin")[0] as Buffer | undefined;
+      expect(details, "status details").toBeDefined();
+      const any = Status.deserializeBinary(new Uint8Array(details as Buffer)).getDetailsList()[0];
+      expect(any?.getTypeName()).toBe("pulumirpc.ErrorResourceInitFailed");
+      const init = proto.ErrorResourceInitFailed.deserializeBinary(any?.getValue_asU8() as Uint8Array);
+      expect(init.getId()).toBe(String(stored?.id));
+      expect(js(init.getProperties()).name).toBe("unrevealed");
+      expect(init.getReasonsList()[0]).toMatch(/the key exists, but a later step failed/);
+      await plugin.call("delete", new proto.DeleteRequest().setId(init.getId()).setUrn(URN));
+    } finally {
+      await emu.control.clearFaults();
+    }
   });
 });
