@@ -103,4 +103,42 @@ describe("the description of ApiKey", () => {
       ).toContain(p.name);
     }
   });
+
+  it("gives the TypeScript SDK's members the types the description says", () => {
+    const base = {
+      string: "string",
+      integer: "number",
+      number: "number",
+      boolean: "boolean",
+      "string[]": "string[]",
+    };
+    // Where the TypeScript SDK is deliberately richer than the schema (stated here, not hidden).
+    const inputOverride: Record<string, string> = { expiresAt: "pulumi.Input<string | number>" };
+    const outputOverride: Record<string, string> = {
+      status: "pulumi.Output<KeyStatus>",
+      key: "pulumi.Output<string>",
+    };
+    const typeText = (nodes: readonly ts.Node[]) =>
+      new Map(
+        nodes
+          .filter(
+            (m): m is ts.PropertySignature | ts.PropertyDeclaration =>
+              ts.isPropertySignature(m) || ts.isPropertyDeclaration(m),
+          )
+          .map((m) => [(m.name as ts.Identifier).text, m.type?.getText(source)]),
+      );
+    const inputs = typeText(args.members);
+    const outputs = typeText(resource.members);
+    for (const p of API_KEY_PROPERTIES) {
+      if (p.inputDoc !== undefined) {
+        const expected =
+          p.type === "string[]" ? "pulumi.Input<pulumi.Input<string>[]>" : `pulumi.Input<${base[p.type]}>`;
+        expect(inputs.get(p.name), `input ${p.name}`).toBe(inputOverride[p.name] ?? expected);
+      }
+      const t = base[p.type];
+      expect(outputs.get(p.name), `output ${p.name}`).toBe(
+        outputOverride[p.name] ?? `pulumi.Output<${p.alwaysOutput ? t : `${t} | undefined`}>`,
+      );
+    }
+  });
 });
