@@ -105,6 +105,14 @@ export class ApiKey extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly remainingQuota: pulumi.Output<number>;
     /**
+     * The rotation lifetime as given, or undefined when the key does not rotate.
+     */
+    declare public readonly rotateAfter: pulumi.Output<string | undefined>;
+    /**
+     * The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).
+     */
+    declare public readonly rotateBefore: pulumi.Output<string | undefined>;
+    /**
      * `enabled`, `disabled`, or the server's facts `expired` / `exhausted`.
      */
     declare public /*out*/ readonly status: pulumi.Output<string>;
@@ -137,6 +145,8 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["models"] = args?.models;
             resourceInputs["name"] = args?.name;
             resourceInputs["quota"] = args?.quota;
+            resourceInputs["rotateAfter"] = args?.rotateAfter;
+            resourceInputs["rotateBefore"] = args?.rotateBefore;
             resourceInputs["unlimitedQuota"] = (args?.unlimitedQuota) ?? false;
             resourceInputs["accessedAt"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
@@ -162,6 +172,8 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["quota"] = undefined /*out*/;
             resourceInputs["remainingQuota"] = undefined /*out*/;
+            resourceInputs["rotateAfter"] = undefined /*out*/;
+            resourceInputs["rotateBefore"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["unlimitedQuota"] = undefined /*out*/;
             resourceInputs["usedQuota"] = undefined /*out*/;
@@ -213,6 +225,14 @@ export interface ApiKeyArgs {
      * The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
      */
     quota?: pulumi.Input<number | undefined>;
+    /**
+     * Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+     */
+    rotateAfter?: pulumi.Input<string | undefined>;
+    /**
+     * The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
+     */
+    rotateBefore?: pulumi.Input<string | undefined>;
     /**
      * No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
      */

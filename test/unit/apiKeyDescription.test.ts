@@ -10,7 +10,8 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { packageSchema } from "../../plugin/packageSchema";
 import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/apiKeyDescription";
-import { checkInputs, INPUT_PROPERTIES } from "../../provider/inputs";
+import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
+import { INPUT_PROPERTIES } from "../../provider/inputs";
 
 const root = path.resolve(__dirname, "../..");
 const sdkFile = path.join(root, "sdk", "cometApiKey.ts");
@@ -92,11 +93,11 @@ describe("the description of ApiKey", () => {
     expect(keys.filter((k) => !k.startsWith("__"))).toEqual(API_KEY_PROPERTIES.map((p) => p.name));
   });
 
-  it("check rejects a value of the wrong type for every input, naming the input", () => {
+  it("check rejects a value of the wrong type for every input, naming the input", async () => {
     const wrong = { string: 42, integer: "many", number: "many", boolean: "yes", "string[]": "a,b" } as const;
     for (const p of API_KEY_PROPERTIES.filter((x) => x.inputDoc !== undefined)) {
       const news = { name: "typed", quota: 1, [p.name]: wrong[p.type] };
-      const { failures } = checkInputs({}, news, 1_800_000_000);
+      const { failures } = await createCometApiKeyProvider().check({}, news);
       expect(
         failures.map((f) => f.property),
         p.name,

@@ -45,6 +45,10 @@ type ApiKey struct {
 	Quota pulumi.IntPtrOutput `pulumi:"quota"`
 	// Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
 	RemainingQuota pulumi.IntOutput `pulumi:"remainingQuota"`
+	// The rotation lifetime as given, or undefined when the key does not rotate.
+	RotateAfter pulumi.StringPtrOutput `pulumi:"rotateAfter"`
+	// The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).
+	RotateBefore pulumi.StringPtrOutput `pulumi:"rotateBefore"`
 	// `enabled`, `disabled`, or the server's facts `expired` / `exhausted`.
 	Status pulumi.StringOutput `pulumi:"status"`
 	// Whether the key has no quota limit.
@@ -133,6 +137,10 @@ type apiKeyArgs struct {
 	Name *string `pulumi:"name"`
 	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota *int `pulumi:"quota"`
+	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+	RotateAfter *string `pulumi:"rotateAfter"`
+	// The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
+	RotateBefore *string `pulumi:"rotateBefore"`
 	// No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
 	UnlimitedQuota *bool `pulumi:"unlimitedQuota"`
 }
@@ -157,6 +165,10 @@ type ApiKeyArgs struct {
 	Name pulumi.StringPtrInput
 	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota pulumi.IntPtrInput
+	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+	RotateAfter pulumi.StringPtrInput
+	// The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
+	RotateBefore pulumi.StringPtrInput
 	// No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
 	UnlimitedQuota pulumi.BoolPtrInput
 }
@@ -271,6 +283,16 @@ func (o ApiKeyOutput) Quota() pulumi.IntPtrOutput {
 // Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
 func (o ApiKeyOutput) RemainingQuota() pulumi.IntOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.IntOutput { return v.RemainingQuota }).(pulumi.IntOutput)
+}
+
+// The rotation lifetime as given, or undefined when the key does not rotate.
+func (o ApiKeyOutput) RotateAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ApiKey) pulumi.StringPtrOutput { return v.RotateAfter }).(pulumi.StringPtrOutput)
+}
+
+// The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).
+func (o ApiKeyOutput) RotateBefore() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ApiKey) pulumi.StringPtrOutput { return v.RotateBefore }).(pulumi.StringPtrOutput)
 }
 
 // `enabled`, `disabled`, or the server's facts `expired` / `exhausted`.

@@ -28,6 +28,8 @@ class ApiKeyArgs:
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a ApiKey resource.
@@ -41,6 +43,8 @@ class ApiKeyArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] models: Model ids the key may call; each without commas or spaces, each once. Compared as a set.
         :param pulumi.Input[_builtins.str] name: Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
         :param pulumi.Input[_builtins.int] quota: The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+        :param pulumi.Input[_builtins.str] rotate_after: Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+        :param pulumi.Input[_builtins.str] rotate_before: The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
         :param pulumi.Input[_builtins.bool] unlimited_quota: No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
         """
         if adopt_key_id is not None:
@@ -67,6 +71,10 @@ class ApiKeyArgs:
             pulumi.set(__self__, "name", name)
         if quota is not None:
             pulumi.set(__self__, "quota", quota)
+        if rotate_after is not None:
+            pulumi.set(__self__, "rotate_after", rotate_after)
+        if rotate_before is not None:
+            pulumi.set(__self__, "rotate_before", rotate_before)
         if unlimited_quota is None:
             unlimited_quota = False
         if unlimited_quota is not None:
@@ -181,6 +189,30 @@ class ApiKeyArgs:
         pulumi.set(self, "quota", value)
 
     @_builtins.property
+    @pulumi.getter(name="rotateAfter")
+    def rotate_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+        """
+        return pulumi.get(self, "rotate_after")
+
+    @rotate_after.setter
+    def rotate_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "rotate_after", value)
+
+    @_builtins.property
+    @pulumi.getter(name="rotateBefore")
+    def rotate_before(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
+        """
+        return pulumi.get(self, "rotate_before")
+
+    @rotate_before.setter
+    def rotate_before(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "rotate_before", value)
+
+    @_builtins.property
     @pulumi.getter(name="unlimitedQuota")
     def unlimited_quota(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
@@ -208,6 +240,8 @@ class ApiKey(pulumi.CustomResource):
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
@@ -224,6 +258,8 @@ class ApiKey(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] models: Model ids the key may call; each without commas or spaces, each once. Compared as a set.
         :param pulumi.Input[_builtins.str] name: Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
         :param pulumi.Input[_builtins.int] quota: The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+        :param pulumi.Input[_builtins.str] rotate_after: Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+        :param pulumi.Input[_builtins.str] rotate_before: The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
         :param pulumi.Input[_builtins.bool] unlimited_quota: No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
         """
         ...
@@ -259,6 +295,8 @@ class ApiKey(pulumi.CustomResource):
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -284,6 +322,8 @@ class ApiKey(pulumi.CustomResource):
             __props__.__dict__["models"] = models
             __props__.__dict__["name"] = name
             __props__.__dict__["quota"] = quota
+            __props__.__dict__["rotate_after"] = rotate_after
+            __props__.__dict__["rotate_before"] = rotate_before
             if unlimited_quota is None:
                 unlimited_quota = False
             __props__.__dict__["unlimited_quota"] = unlimited_quota
@@ -334,6 +374,8 @@ class ApiKey(pulumi.CustomResource):
         __props__.__dict__["name"] = None
         __props__.__dict__["quota"] = None
         __props__.__dict__["remaining_quota"] = None
+        __props__.__dict__["rotate_after"] = None
+        __props__.__dict__["rotate_before"] = None
         __props__.__dict__["status"] = None
         __props__.__dict__["unlimited_quota"] = None
         __props__.__dict__["used_quota"] = None
@@ -464,6 +506,22 @@ class ApiKey(pulumi.CustomResource):
         Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
         """
         return pulumi.get(self, "remaining_quota")
+
+    @_builtins.property
+    @pulumi.getter(name="rotateAfter")
+    def rotate_after(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The rotation lifetime as given, or undefined when the key does not rotate.
+        """
+        return pulumi.get(self, "rotate_after")
+
+    @_builtins.property
+    @pulumi.getter(name="rotateBefore")
+    def rotate_before(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).
+        """
+        return pulumi.get(self, "rotate_before")
 
     @_builtins.property
     @pulumi.getter
