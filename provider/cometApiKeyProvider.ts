@@ -598,7 +598,6 @@ function isMasked(key: string): boolean {
   return key.includes("*");
 }
 
-
 /** Drops undefined values: the engine's protobuf Struct cannot carry them. */
 function definedOnly<T extends object>(value: T): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
