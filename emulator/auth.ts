@@ -26,7 +26,7 @@ function unauthorized(message: string): Reply {
 export function authenticateUser(
   ctx: EmulatorContext,
   req: RequestInfo,
-): { ok: true; userId: number } | { ok: false; reply: Reply } {
+): { ok: true; userId: number; root: boolean } | { ok: false; reply: Reply } {
   const raw = header(req, "authorization") ?? "";
   if (raw === "") return { ok: false, reply: unauthorized(AUTH_MSG.noToken) };
   const token = (raw.startsWith("Bearer ") ? raw.slice(7) : raw).trim();
@@ -39,5 +39,5 @@ export function authenticateUser(
     if (!parsed.ok) return { ok: false, reply: unauthorized(AUTH_MSG.badUserHeader) };
     if (parsed.value !== user.userId) return { ok: false, reply: unauthorized(AUTH_MSG.userMismatch) };
   }
-  return { ok: true, userId: user.userId };
+  return { ok: true, userId: user.userId, root: user.root === true };
 }

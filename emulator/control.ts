@@ -111,7 +111,21 @@ async function route(core: EmulatorCore, req: RequestInfo, flush: () => Promise<
     case "users":
       if (parts.length !== 2) break;
       if (m === "GET") return ctx.store.listUsers();
-      if (m === "POST") return core.addUser();
+      if (m === "POST") return core.addUser(parseBody(req));
+      break;
+    case "usage":
+      if (parts.length !== 2) break;
+      if (m === "POST") return core.startUsage(parseBody(req));
+      if (m === "DELETE") {
+        core.stopUsage();
+        return {};
+      }
+      break;
+    case "settle":
+      if (parts.length === 2 && m === "POST") {
+        await core.settle();
+        return {};
+      }
       break;
     case "reset":
       if (parts.length === 2 && m === "POST") {

@@ -23,11 +23,19 @@ export interface EmulatorControl {
   createKeyDirect(userId: number, fields: Partial<EmulatorKeyRecord>): Promise<EmulatorKeyRecord>;
   injectFault(f: FaultSpec): Promise<{ id: string }>;
   clearFaults(): Promise<void>;
+  /** Active faults with how many requests each has seen and hit. */
+  faults(): Promise<(FaultSpec & { id: string; seen: number; hits: number })[]>;
   requestCounts(): Promise<RequestCounts>;
   resetCounts(): Promise<void>;
   /** Keys, faults, counters, clock, switches back to start options; users kept. */
   reset(): Promise<void>;
-  addUser(): Promise<EmulatorUser>;
+  /** A new account with its own token; `root: true` makes it see every user's keys. */
+  addUser(options?: { root?: boolean }): Promise<EmulatorUser>;
+  /** Charges every live key (of `userId`, else of everyone) `quota` every `everyMs` until stopped. */
+  startUsage(schedule: { quota: number; everyMs: number; userId?: number }): Promise<void>;
+  stopUsage(): Promise<void>;
+  /** Waits until every late commit scheduled by a "late-commit" fault has landed. */
+  settle(): Promise<void>;
   /** Writes pending changes to the data file now (no-op without one). */
   flush(): Promise<void>;
 }
@@ -99,6 +107,9 @@ export class EmulatorControlClient implements EmulatorControl {
   injectFault(f: FaultSpec): Promise<{ id: string }> {
     return this.call("POST", "/faults", f);
   }
+  faults(): Promise<(FaultSpec & { id: string; seen: number; hits: number })[]> {
+    return this.call("GET", "/faults");
+  }
   async clearFaults(): Promise<void> {
     await this.call("DELETE", "/faults");
   }
@@ -111,8 +122,17 @@ export class EmulatorControlClient implements EmulatorControl {
   async reset(): Promise<void> {
     await this.call("POST", "/reset");
   }
-  addUser(): Promise<EmulatorUser> {
-    return this.call("POST", "/users");
+  addUser(options: { root?: boolean } = {}): Promise<EmulatorUser> {
+    return this.call("POST", "/users", options);
+  }
+  async startUsage(schedule: { quota: number; everyMs: number; userId?: number }): Promise<void> {
+    await this.call("POST", "/usage", schedule);
+  }
+  async stopUsage(): Promise<void> {
+    await this.call("DELETE", "/usage");
+  }
+  async settle(): Promise<void> {
+    await this.call("POST", "/settle");
   }
   async flush(): Promise<void> {
     await this.call("POST", "/flush");

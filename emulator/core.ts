@@ -2,7 +2,7 @@
  * The emulator's state and the operations the control API exposes on it (independent of HTTP).
  */
 import { EmulatorClock } from "./clock";
-import type { EmulatorContext } from "./context";
+import type { EmulatorContext, RequestInfo } from "./context";
 import { RequestCounter } from "./counts";
 import { FaultRegistry } from "./faults";
 import { applyLazyFlips, charge } from "./modelApi";
@@ -58,10 +58,23 @@ function checkPatch(patch: unknown): Partial<EmulatorKeyRecord> {
   return out as Partial<EmulatorKeyRecord>;
 }
 
+/** Usage charged on a schedule while a run goes on: every live key (of one user) each `everyMs`. */
+export interface UsageSchedule {
+  /** Quota charged to each key per tick. */
+  quota: number;
+  /** Milliseconds between ticks. */
+  everyMs: number;
+  /** Only this user's keys; every user's when unset. */
+  userId?: number;
+}
+
 export class EmulatorCore {
   readonly ctx: EmulatorContext;
   readonly faults = new FaultRegistry();
   readonly counts = new RequestCounter();
+  /** Work scheduled for later (late commits), so `settle()` can wait for it. */
+  private readonly scheduled = new Set<Promise<void>>();
+  private usageTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly startSwitches: EmulatorSwitches,
@@ -154,12 +167,77 @@ export class EmulatorCore {
     return { ...rec };
   }
 
-  addUser(): EmulatorUser {
-    return this.ctx.store.addUser();
+  addUser(options: unknown = {}): EmulatorUser {
+    const root = (options as { root?: unknown } | null)?.root;
+    if (root !== undefined && typeof root !== "boolean") throw new ControlError("root must be a boolean");
+    return this.ctx.store.addUser(undefined, root === true);
+  }
+
+  /** Runs `work` after `ms` (a request that commits late); `settle()` waits for it. */
+  later(ms: number, work: () => void): void {
+    const done: Promise<void> = new Promise((resolve) => {
+      setTimeout(() => {
+        try {
+          work();
+        } finally {
+          this.scheduled.delete(done);
+          resolve();
+        }
+      }, ms);
+    });
+    this.scheduled.add(done);
+  }
+
+  /** Waits until everything scheduled with `later` has happened. */
+  async settle(): Promise<void> {
+    while (this.scheduled.size > 0) await Promise.all([...this.scheduled]);
+  }
+
+  /** Charges the key a request names (body `id`, else path `:id`), if it exists: usage racing a write. */
+  chargeNamedKey(req: RequestInfo, params: Record<string, string>, quota: number): void {
+    let id = Number(params.id);
+    try {
+      const body = JSON.parse(req.body) as { id?: unknown };
+      if (typeof body?.id === "number") id = body.id;
+    } catch {
+      // no JSON body: the path id, if any
+    }
+    const rec = Number.isInteger(id) ? this.ctx.store.getLive(id) : undefined;
+    if (!rec) return;
+    charge(this.ctx, rec, quota);
+    applyLazyFlips(this.ctx, rec);
+  }
+
+  /** Starts (or replaces) usage charged on a schedule; `stopUsage` ends it. */
+  startUsage(input: unknown): UsageSchedule {
+    const o = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+    const { quota, everyMs, userId } = o;
+    if (typeof quota !== "number" || !Number.isInteger(quota) || quota < 0)
+      throw new ControlError("quota must be an integer >= 0");
+    if (typeof everyMs !== "number" || !Number.isFinite(everyMs) || everyMs < 1)
+      throw new ControlError("everyMs must be a number >= 1");
+    if (userId !== undefined && (typeof userId !== "number" || !this.ctx.store.hasUser(userId)))
+      throw new ControlError("unknown userId");
+    const schedule: UsageSchedule = { quota, everyMs, ...(userId === undefined ? {} : { userId }) };
+    this.stopUsage();
+    this.usageTimer = setInterval(() => {
+      for (const rec of this.ctx.store.allLive(schedule.userId)) {
+        charge(this.ctx, rec, schedule.quota);
+        applyLazyFlips(this.ctx, rec);
+      }
+    }, everyMs);
+    this.usageTimer.unref();
+    return schedule;
+  }
+
+  stopUsage(): void {
+    if (this.usageTimer) clearInterval(this.usageTimer);
+    this.usageTimer = undefined;
   }
 
   /** Keys, faults, counters, rate-limit windows, clock and switches back to the start; users kept. */
   reset(): void {
+    this.stopUsage();
     this.ctx.store.clearKeys();
     this.faults.clear();
     this.counts.reset();

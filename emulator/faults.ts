@@ -12,7 +12,10 @@ export type FaultKind =
   | "timeout"
   | "malformed-json"
   | "lost-response"
-  | "business-error";
+  | "business-error"
+  | "late-commit"
+  | "twin-create"
+  | "charge";
 
 export interface FaultSpec {
   method: "GET" | "POST" | "PUT" | "DELETE" | "*";
@@ -27,6 +30,22 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Kind "business-error": the message of the HTTP 200 `success:false` answer. @default "emulated business error" */
   message?: string;
+  /**
+   * Kind "late-commit": the request is applied this long after it arrived, while the client got
+   * no answer (a commit that lands after the client gave up). @default 5000
+   */
+  commitAfterMs?: number;
+  /**
+   * Kind "late-commit": drop the connection at once (the client sees a reset) instead of
+   * holding it open until the client's own timeout. @default false
+   */
+  dropConnection?: boolean;
+  /**
+   * Kind "charge": the quota charged to the key the request names (body `id` or path `:id`)
+   * just before the request is handled, as if the key was used between the client's read and
+   * its write. @default 1000
+   */
+  quota?: number;
   /** How many matching requests it hits; 0 = every one until cleared. @default 1 */
   times?: number;
   /** Matching requests let through before it starts hitting. @default 0 */
@@ -50,6 +69,9 @@ const KINDS: readonly FaultKind[] = [
   "malformed-json",
   "lost-response",
   "business-error",
+  "late-commit",
+  "twin-create",
+  "charge",
 ];
 
 export class FaultError extends Error {}
@@ -93,6 +115,14 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (typeof o.message !== "string") throw new FaultError("message must be a string");
     spec.message = o.message;
   }
+  const commitAfter = optionalCount("commitAfterMs", o.commitAfterMs);
+  if (commitAfter !== undefined) spec.commitAfterMs = commitAfter;
+  if (o.dropConnection !== undefined) {
+    if (typeof o.dropConnection !== "boolean") throw new FaultError("dropConnection must be a boolean");
+    spec.dropConnection = o.dropConnection;
+  }
+  const quota = optionalCount("quota", o.quota);
+  if (quota !== undefined) spec.quota = quota;
   const times = optionalCount("times", o.times);
   if (times !== undefined) spec.times = times;
   const skip = optionalCount("skip", o.skip);

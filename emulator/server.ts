@@ -11,6 +11,7 @@ import { handleControl } from "./control";
 import type { EmulatorCore } from "./core";
 import type { ActiveFault } from "./faults";
 import { chatCompletions, listModels } from "./modelApi";
+import { getSelf } from "./self";
 import { fail, jsonReply, notFound, type Reply, tooManyRequests } from "./reply";
 import {
   createToken,
@@ -26,7 +27,8 @@ import {
 /** Bodies beyond this are read and discarded; the request gets the decoder's "too large" answer. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-type ApiHandler = (ctx: EmulatorContext, req: RequestInfo, userId: number) => Reply;
+/** `root`: the caller is a root user, who sees and changes every user's keys. */
+type ApiHandler = (ctx: EmulatorContext, req: RequestInfo, userId: number, root: boolean) => Reply;
 type ModelHandler = (ctx: EmulatorContext, req: RequestInfo) => Reply;
 
 interface RouteDef {
@@ -47,6 +49,7 @@ const ROUTES: RouteDef[] = [
   { method: "GET", pattern: "/api/token/:id", api: getToken },
   { method: "DELETE", pattern: "/api/token/:id", api: deleteToken },
   { method: "POST", pattern: "/api/token/:id/key", api: revealKey, needsMasking: true },
+  { method: "GET", pattern: "/api/user/self", api: getSelf },
   { method: "GET", pattern: "/v1/models", model: listModels },
   { method: "POST", pattern: "/v1/chat/completions", model: chatCompletions },
 ];
@@ -227,8 +230,31 @@ export class EmulatorServer {
     const { text, tooLarge } = await readBody(req);
     info.body = text;
     const isApi = path === "/api" || path.startsWith("/api/");
-    const delay =
-      (fault?.kind === "latency" ? (fault.latencyMs ?? 1000) : 0) + (isApi ? ctx.switches.latencyMs : 0);
+    if (fault?.kind === "late-commit") {
+      // The client gets no answer; the request takes effect later, as a slow commit would.
+      this.core.counts.record(countKey, "late-commit");
+      if (fault.dropConnection) req.socket.destroy();
+      else {
+        this.held.add(req);
+        req.socket.on("close", () => this.held.delete(req));
+      }
+      this.core.later(fault.commitAfterMs ?? 5000, () => {
+        this.dispatch(match, { ...info }, tooLarge);
+      });
+      return;
+    }
+    // Another client of the same account sends the very same request just before this one.
+    if (fault?.kind === "twin-create") this.dispatch(match, { ...info }, tooLarge);
+    // The key this request names is used just before the request is handled.
+    if (fault?.kind === "charge")
+      this.core.chargeNamedKey(info, match.kind === "route" ? match.params : {}, fault.quota ?? 1000);
+    const faultDelay =
+      fault?.kind === "latency"
+        ? (fault.latencyMs ?? 1000)
+        : fault?.kind === "twin-create"
+          ? (fault.latencyMs ?? 0)
+          : 0;
+    const delay = faultDelay + (isApi ? ctx.switches.latencyMs : 0);
     if (delay > 0) await sleep(delay);
 
     let reply = fault ? faultReply(fault) : undefined;
@@ -280,7 +306,7 @@ export class EmulatorServer {
     const auth = authenticateUser(ctx, info);
     if (!auth.ok) return auth.reply;
     if (tooLarge) return fail("http: request body too large");
-    return (def.api as ApiHandler)(ctx, info, auth.userId);
+    return (def.api as ApiHandler)(ctx, info, auth.userId, auth.root);
   }
 
   listen(port: number): Promise<number> {

@@ -35,6 +35,8 @@ export interface EmulatorKeyRecord {
 export interface EmulatorUser {
   userId: number;
   accessToken: string;
+  /** A root user (the first one a self-hosted new-api creates) sees every user's keys. */
+  root?: boolean;
 }
 
 interface Snapshot {
@@ -130,13 +132,17 @@ export class EmulatorStore {
   // ---- users -------------------------------------------------------------------------------
 
   private putUser(u: EmulatorUser): void {
-    const user = { userId: u.userId, accessToken: u.accessToken };
+    const user: EmulatorUser = {
+      userId: u.userId,
+      accessToken: u.accessToken,
+      ...(u.root ? { root: true } : {}),
+    };
     this.users.set(user.userId, user);
     this.usersByToken.set(user.accessToken, user);
   }
 
-  addUser(accessToken = randomAccessToken()): EmulatorUser {
-    const user = { userId: this.nextUserId++, accessToken };
+  addUser(accessToken = randomAccessToken(), root = false): EmulatorUser {
+    const user: EmulatorUser = { userId: this.nextUserId++, accessToken, ...(root ? { root: true } : {}) };
     this.putUser(user);
     this.changed();
     return { ...user };

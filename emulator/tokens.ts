@@ -181,9 +181,10 @@ function checkGroup(ctx: EmulatorContext, group: string): Reply | undefined {
 
 // ---- handlers ---------------------------------------------------------------------------------
 
-export function listTokens(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
+export function listTokens(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   const { page, pageSize } = pageQuery(req.query);
-  const list = ctx.store.liveList(userId);
+  // A root token lists every user's keys (current upstream new-api).
+  const list = root ? ctx.store.allLive() : ctx.store.liveList(userId);
   const items = newestFirst(list, (page - 1) * pageSize, pageSize);
   return ok({
     page,
@@ -250,25 +251,28 @@ function loadByParam(
   ctx: EmulatorContext,
   req: RequestInfo,
   userId: number,
+  root: boolean,
 ): { ok: true; rec: EmulatorKeyRecord } | { ok: false; reply: Reply } {
   const parsed = goAtoi(req.params.id ?? "");
   if (!parsed.ok) return { ok: false, reply: fail(parsed.message) };
-  return loadById(ctx, parsed.value, userId);
+  return loadById(ctx, parsed.value, userId, root);
 }
 
+/** The live record `id` if the caller may see it: its own, or any when the caller is root. */
 function loadById(
   ctx: EmulatorContext,
   id: number,
   userId: number,
+  root: boolean,
 ): { ok: true; rec: EmulatorKeyRecord } | { ok: false; reply: Reply } {
   if (id === 0) return { ok: false, reply: fail(MSG.emptyId) };
-  const rec = ctx.store.getLive(id, userId);
+  const rec = ctx.store.getLive(id, root ? undefined : userId);
   if (!rec) return { ok: false, reply: fail(MSG.notFound) };
   return { ok: true, rec };
 }
 
-export function getToken(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
-  const r = loadByParam(ctx, req, userId);
+export function getToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
+  const r = loadByParam(ctx, req, userId, root);
   if (!r.ok) return r.reply;
   return ok(toWire(r.rec, ctx.switches.maskKeys));
 }
@@ -304,13 +308,13 @@ export function createToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
   return ok();
 }
 
-export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
+export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   const decoded = decodeTokenBody(req.body);
   if (!decoded.ok) return decoded.reply;
   const body = decoded.body;
   const refused = checkNameAndQuota(ctx, body);
   if (refused) return refused;
-  const loaded = loadById(ctx, body.id, userId);
+  const loaded = loadById(ctx, body.id, userId, root);
   if (!loaded.ok) return loaded.reply;
   const rec = loaded.rec;
   const statusOnly = (req.query.get("status_only") ?? "") !== "";
@@ -343,9 +347,9 @@ export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
   return ok(toWire(rec, ctx.switches.maskKeys));
 }
 
-export function deleteToken(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
+export function deleteToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   const parsed = goAtoi(req.params.id ?? "");
-  const loaded = loadById(ctx, parsed.ok ? parsed.value : 0, userId);
+  const loaded = loadById(ctx, parsed.ok ? parsed.value : 0, userId, root);
   if (!loaded.ok) return loaded.reply;
   ctx.store.softDelete(loaded.rec, new Date(ctx.clock.nowMs()).toISOString());
   return ok();
@@ -362,14 +366,14 @@ function revealAllowed(ctx: EmulatorContext, req: RequestInfo): boolean {
   );
 }
 
-export function revealKey(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
+export function revealKey(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   if (!revealAllowed(ctx, req)) return tooManyRequests();
-  const r = loadByParam(ctx, req, userId);
+  const r = loadByParam(ctx, req, userId, root);
   if (!r.ok) return r.reply;
   return ok({ key: r.rec.key });
 }
 
-export function revealKeysBatch(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
+export function revealKeysBatch(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   if (!revealAllowed(ctx, req)) return tooManyRequests();
   const decoded = decodeGoStruct(req.body, "TokenBatch", { ids: "[]int" });
   const ids = decoded.ok ? ((decoded.value.ids as number[] | undefined) ?? []) : [];
@@ -377,7 +381,7 @@ export function revealKeysBatch(ctx: EmulatorContext, req: RequestInfo, userId: 
   if (ids.length > 100) return fail(MSG.batchTooMany(100));
   const keys: Record<string, string> = {};
   for (const id of ids) {
-    const rec = ctx.store.getLive(id, userId);
+    const rec = ctx.store.getLive(id, root ? undefined : userId);
     if (rec) keys[String(id)] = rec.key;
   }
   return ok({ keys });

@@ -108,3 +108,31 @@ export async function apiRequests(emu: RunningEmulator): Promise<Record<string, 
 export async function totalApiRequests(emu: RunningEmulator): Promise<number> {
   return Object.values(await apiRequests(emu)).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * A provider connected to the emulator with every production default (timeouts, gather and quiet
+ * periods, snapshot TTL, retry budget): the regime users run. `as` connects as another account.
+ */
+export function productionProvider(
+  emu: RunningEmulator,
+  as: { accessToken: string; userId: number } = emu,
+): CometApiKeyProvider {
+  return createCometApiKeyProvider({
+    connection: { baseUrl: emu.url, accessToken: as.accessToken, userId: as.userId },
+  });
+}
+
+/** Resolves once the emulator has used up fault `id` (it is removed when its last hit is taken). */
+export async function faultTaken(emu: RunningEmulator, id: string): Promise<void> {
+  while ((await emu.control.faults()).some((f) => f.id === id)) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The settled value or the rejection of a promise, never throwing. */
+export function outcome<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
