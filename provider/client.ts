@@ -17,6 +17,7 @@ import {
   wireKeyRecordSchema,
   wireRevealedKeySchema,
   wireRevealedKeysSchema,
+  wireSelfSchema,
 } from "./wire.js";
 
 /** Wire status codes of a key. */
@@ -41,6 +42,8 @@ export interface ApiKeyFields {
 /** A key as the service reports it. */
 export interface ApiKeyRecord extends ApiKeyFields {
   id: number;
+  /** The owner's user id (`user_id`); undefined when the server does not say. */
+  userId?: number;
   /** The key without `sk-`; masked (`abcd**********wxyz`) on servers that mask. */
   key: string;
   /** Wire status: 1 enabled, 2 disabled, 3 expired, 4 exhausted (see `WireKeyStatus`). */
@@ -103,6 +106,20 @@ export class CometApiClient {
       total: data.total,
       items: (data.items ?? []).map(fromWire),
     };
+  }
+
+  /** The user the access token belongs to (`GET /api/user/self`): id, and role (100 = root). */
+  async currentUser(): Promise<{ id: number; role?: number }> {
+    const data = await this.http.call(
+      { operation: "read the current user", method: "GET", path: "/api/user/self", retry: "idempotent" },
+      wireSelfSchema,
+    );
+    return { id: data.id, ...(typeof data.role === "number" ? { role: data.role } : {}) };
+  }
+
+  /** The id of the user the access token belongs to. */
+  async currentUserId(): Promise<number> {
+    return (await this.currentUser()).id;
   }
 
   /** One key; throws `KeyNotFoundError` when it is missing, deleted or someone else's. */
@@ -215,6 +232,7 @@ function splitList(value: string | null | undefined, separator: RegExp): string[
 export function fromWire(w: WireKeyRecord): ApiKeyRecord {
   return {
     id: w.id,
+    ...(typeof w.user_id === "number" ? { userId: w.user_id } : {}),
     key: w.key,
     status: w.status,
     name: w.name,

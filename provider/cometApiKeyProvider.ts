@@ -9,7 +9,12 @@
  *   so builds whose full update applies it keep it. Status changes use status-only updates.
  * - `enabled` is the user's wish; `expired`/`exhausted` are the server's facts, reported and not
  *   fought. Reviving a key takes a full update that fixes expiry/quota, then a status change.
- * - Any failure after a key exists carries its id, so the engine records it instead of leaking it.
+ * - Any failure after a key exists carries its id, so the engine records it instead of leaking it;
+ *   a failure after an update's first write carries what was applied, so the next run converges.
+ * - Usage lands at any time: a full update that sent a live quota corrects it when its answer
+ *   shows usage charged after that quota was read.
+ * - Ownership: each key records its owner (`userId`) and the service (`baseUrl`). "record not
+ *   found" under another account or service is a configuration error, never a deletion.
  */
 import { createHash } from "node:crypto";
 import { type ApiKeyFields, type ApiKeyRecord, CometApiClient, WireKeyStatus } from "./client.js";
@@ -20,6 +25,7 @@ import {
   KeyNotFoundError,
   OutcomeUnknownError,
   UnsatisfiableChangeError,
+  WrongAccountError,
 } from "./errors.js";
 import type { HttpOptions } from "./http.js";
 import {
@@ -47,6 +53,10 @@ import {
 /** What the resource exposes: the normalised inputs plus what the service reports. */
 export interface CometApiKeyOutputs extends CometApiKeyInputs {
   keyId: number;
+  /** The id of the user who owns the key (the record's `user_id`), when the service says. */
+  userId?: number;
+  /** The service the key was last seen on (the configured base URL). */
+  baseUrl?: string;
   /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
   key?: string;
   maskedKey: string;
@@ -120,12 +130,23 @@ const SCHEDULED_EXPIRY_TOLERANCE_S = 60;
 /** How old the listing an update reads its key's live quota from may be. */
 const LIVE_READ_MAX_AGE_MS = 2_000;
 
+/** Full updates sent again at most this often to correct for usage that landed meanwhile. */
+const MAX_USAGE_CORRECTIONS = 5;
+
+/** new-api's role number of a root user, who sees every user's keys. */
+const ROOT_ROLE = 100;
+
 /** Everything one connection shares across the calls of one provider process. */
 interface Session {
+  settings: ConnectionSettings;
   client: CometApiClient;
   resolver: CreatedKeyResolver;
   revealer: KeyRevealer;
   snapshot: KeySnapshot;
+  /** The caller's user id: configured, else asked once when `mustKnow`. */
+  ownerId(mustKnow: boolean): Promise<number | undefined>;
+  /** Keys adopted in this process: a replacement holds them, so the old resource's delete keeps them. */
+  adopted: Set<number>;
 }
 
 /** The properties diff compares: every input but `adoptKeyId` (which only matters at create). */
@@ -146,12 +167,22 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     let s = sessions.get(id);
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
-      const resolver = new CreatedKeyResolver(client, options.resolver);
+      let asked: Promise<number | undefined> | undefined;
+      const ownerId = async (mustKnow: boolean) => {
+        if (settings.userId !== undefined) return settings.userId;
+        if (!mustKnow) return undefined;
+        asked ??= client.currentUserId().catch(() => undefined);
+        return asked;
+      };
+      const resolver = new CreatedKeyResolver(client, { ownerId, ...options.resolver });
       s = {
+        settings,
         client,
         resolver,
         revealer: new KeyRevealer(client, { ...options.reveals, waitWhile: () => resolver.busy }),
         snapshot: new KeySnapshot(client, options.snapshot),
+        ownerId,
+        adopted: new Set(),
       };
       sessions.set(id, s);
     }
@@ -175,6 +206,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     live: ApiKeyRecord,
     inputs: CometApiKeyInputs,
     plan: { remainQuota: number; quotaIsExplicit: boolean; attemptingRevival: boolean },
+    progress: Progress = { record: live, fullUpdateApplied: false },
   ): Promise<ApiKeyRecord> {
     const { remainQuota, quotaIsExplicit, attemptingRevival } = plan;
     const id = live.id;
@@ -192,9 +224,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         ...record,
         status: WireKeyStatus.disabled,
       };
+      progress.record = record;
     }
     if (!sameFields(fieldsOf(recordInputs(record), record.remainQuota), fields, quotaIsExplicit)) {
-      record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit);
+      record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit, live.usedQuota);
+      progress.record = record;
+      progress.fullUpdateApplied = true;
     }
     // Enable whatever is not enabled (2, or a stray 0), except an expired/exhausted key that
     // cannot work yet: that stays the server's fact.
@@ -204,6 +239,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         ...record,
         status: WireKeyStatus.enabled,
       };
+      progress.record = record;
     }
     s.snapshot.remember(record);
     return record;
@@ -212,6 +248,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   /**
    * The full update, reconciled when its outcome is unknown: read back; when it did not take
    * effect, send it again with the live quota read just now (so usage in between is kept).
+   * `basisUsedQuota` is the used quota of the read the sent remaining quota came from.
    */
   async function fullUpdate(
     s: Session,
@@ -219,21 +256,82 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     fields: ApiKeyFields,
     inputs: CometApiKeyInputs,
     quotaIsExplicit: boolean,
+    basisUsedQuota: number,
   ): Promise<ApiKeyRecord> {
     let current = before;
+    let basis = basisUsedQuota;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await s.client.updateKey(current.id, fields, current.status);
+        const applied = await s.client.updateKey(current.id, fields, current.status);
+        return quotaIsExplicit ? applied : await keepUsage(s, applied, fields, basis);
       } catch (error) {
         if (!(error instanceof OutcomeUnknownError) || attempt >= 3) throw error;
         const after = await s.client.getKey(current.id);
         // Usage charged since `current` was read is added back before comparing quotas.
-        const remainAsSent = after.remainQuota + after.usedQuota - current.usedQuota;
-        if (sameFields(fieldsOf(recordInputs(after), remainAsSent), fields, quotaIsExplicit)) return after;
+        const remainAsSent = after.remainQuota + after.usedQuota - basis;
+        if (sameFields(fieldsOf(recordInputs(after), remainAsSent), fields, quotaIsExplicit)) {
+          return quotaIsExplicit ? after : await keepUsage(s, after, fields, basis);
+        }
         current = after;
+        basis = after.usedQuota;
         if (!quotaIsExplicit) fields = fieldsOf(inputs, limitedRemain(after));
       }
     }
+  }
+
+  /**
+   * A full update overwrote the remaining quota with `sent.remainQuota`, read when the key had
+   * used `basisUsedQuota`. Usage charged between that read and the update shows in the answer's
+   * `used_quota`; it is taken off again (repeatedly, while more lands), so nothing is refunded.
+   */
+  async function keepUsage(
+    s: Session,
+    applied: ApiKeyRecord,
+    sent: ApiKeyFields,
+    basisUsedQuota: number,
+  ): Promise<ApiKeyRecord> {
+    let record = applied;
+    let fields = sent;
+    let basis = basisUsedQuota;
+    for (let i = 0; i < MAX_USAGE_CORRECTIONS; i += 1) {
+      const landed = record.usedQuota - basis;
+      if (landed <= 0) break;
+      const remain = fields.remainQuota - landed;
+      fields = { ...fields, remainQuota: fields.unlimitedQuota ? remain : Math.max(0, remain) };
+      basis = record.usedQuota;
+      record = await s.client.updateKey(record.id, fields, record.status);
+    }
+    return record;
+  }
+
+  /**
+   * "record not found" for key `id`: proof that it is gone only when the provider speaks for the
+   * account and service the key was recorded with. Otherwise a `WrongAccountError` names both.
+   */
+  async function assertOwnAccount(s: Session, id: string, old: Partial<CometApiKeyOutputs>, step: string) {
+    if (typeof old.baseUrl === "string" && sameService(old.baseUrl, s.settings.baseUrl) === false) {
+      throw new WrongAccountError(
+        `${step}: key ${id} was recorded on ${old.baseUrl}, but the provider is configured for ` +
+          `${s.settings.baseUrl}, which answers "record not found" for it. That does not mean it was deleted; ` +
+          "nothing was changed in the stack. Set cometapi:baseUrl (or COMETAPI_BASE_URL) back to " +
+          `${old.baseUrl} and run again.`,
+      );
+    }
+    if (typeof old.userId !== "number") return;
+    const configured = s.settings.userId;
+    if (configured !== undefined && configured === old.userId) return;
+    const me = await s.client.currentUser().catch(() => undefined);
+    if (me && me.id === old.userId) return;
+    // A root token sees every user's keys: "record not found" there is proof.
+    if (me && (me.role ?? 0) >= ROOT_ROLE) return;
+    const caller = me?.id ?? configured;
+    throw new WrongAccountError(
+      `${step}: key ${id} belongs to user ${old.userId}, but the access token is ` +
+        `${caller === undefined ? "of another user" : `user ${caller}'s`}; the service answers "record not found" ` +
+        "for another user's key. That does not mean it was deleted; nothing was changed in the stack. Configure " +
+        `the access token of user ${old.userId} (cometapi:accessToken / COMETAPI_ACCESS_TOKEN, and cometapi:userId ` +
+        `${old.userId}) and run again.`,
+    );
   }
 
   const provider: CometApiKeyProvider = {
@@ -308,7 +406,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         }
         const key = await keyValueOf(s, record);
         s.snapshot.remember(record);
-        return { id: String(record.id), outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+        return { id: String(record.id), outs: outputsOf(inputs, record, key, s) };
       } catch (error) {
         throw initFailure(error, "create", inputs, record, s);
       }
@@ -317,8 +415,11 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async read(id, props = {}) {
       const s = session();
       const record = await s.snapshot.find(Number(id));
-      if (!record) return { id: "" };
       const old = props as Partial<CometApiKeyOutputs>;
+      if (!record) {
+        await assertOwnAccount(s, id, old, `read key ${id}`);
+        return { id: "" };
+      }
       // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
       // allotment, and the value is revealed once (a secret output).
       const imported = old.keyId === undefined && old.name === undefined;
@@ -331,7 +432,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
             : imported
               ? await keyValueOf(s, record)
               : undefined;
-      const outs = outputsOf(inputs, record, key, s.client.serverNow());
+      const outs = outputsOf(inputs, record, key, s, old);
       return { id, props: outs, inputs: definedOnly({ ...inputs }) };
     },
 
@@ -342,6 +443,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       // The live record just before the update (updates arriving together share one listing).
       const live = await s.snapshot.find(Number(id), { maxAgeMs: LIVE_READ_MAX_AGE_MS });
       if (!live) {
+        await assertOwnAccount(s, id, old, `update key ${id}`);
         throw new KeyNotFoundError(
           `update key ${id}`,
           `key ${id} no longer exists (deleted outside Pulumi?). Run \`pulumi refresh\` to drop it from the ` +
@@ -352,11 +454,21 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);
       const attemptingRevival =
         quotaChanged || old.enabled !== inputs.enabled || old.expiresAt !== inputs.expiresAt;
-      const record = await converge(s, live, inputs, {
-        remainQuota: remain,
-        quotaIsExplicit: quotaChanged && !inputs.unlimitedQuota,
-        attemptingRevival,
-      });
+      const progress: Progress = { record: live, fullUpdateApplied: false };
+      let record: ApiKeyRecord;
+      try {
+        record = await converge(
+          s,
+          live,
+          inputs,
+          { remainQuota: remain, quotaIsExplicit: quotaChanged && !inputs.unlimitedQuota, attemptingRevival },
+          progress,
+        );
+      } catch (error) {
+        if (progress.record === live) throw error;
+        // Something was written: record what is applied, so the next run neither repeats nor loses it.
+        throw initFailure(error, "update", appliedInputs(old, inputs, progress), progress.record, s, old.key);
+      }
       let key = typeof old.key === "string" ? old.key : undefined;
       if (key === undefined) {
         try {
@@ -365,16 +477,19 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           throw initFailure(error, "update", inputs, record, s);
         }
       }
-      return { outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+      return { outs: outputsOf(inputs, record, key, s, old) };
     },
 
-    async delete(id) {
+    async delete(id, props) {
       const s = session();
+      // The resource that adopted this key in this run (a replacement) holds it now.
+      if (s.adopted.has(Number(id))) return;
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
         // Gone already is done; when the answers were lost, a read settles whether it took effect.
         if (!(error instanceof KeyNotFoundError) && !(await isGone(s, Number(id)))) throw error;
+        await assertOwnAccount(s, id, props as Partial<CometApiKeyOutputs>, `delete key ${id}`);
       }
       s.snapshot.forget(Number(id));
     },
@@ -419,6 +534,14 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       }
       throw error;
     }
+    const owner = live.userId === undefined ? undefined : await s.ownerId(true);
+    if (live.userId !== undefined && owner !== undefined && live.userId !== owner) {
+      throw new WrongAccountError(
+        `adoptKeyId ${id}: key ${id} belongs to user ${live.userId}, not to user ${owner} whose access token ` +
+          "the provider uses (a root token sees every user's keys). Adopt only your own keys.",
+      );
+    }
+    s.adopted.add(id);
     const remain = inputs.unlimitedQuota ? live.remainQuota : (inputs.quota ?? 0);
     let record = live;
     try {
@@ -428,7 +551,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         attemptingRevival: true,
       });
       const key = await keyValueOf(s, record);
-      return { id: String(id), outs: outputsOf(inputs, record, key, s.client.serverNow()) };
+      return { id: String(id), outs: outputsOf(inputs, record, key, s) };
     } catch (error) {
       throw initFailure(error, "adopt", inputs, record, s);
     }
@@ -513,17 +636,57 @@ function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord)
   };
 }
 
+/** What converge has written so far: the latest record, and whether the full update went through. */
+interface Progress {
+  record: ApiKeyRecord;
+  fullUpdateApplied: boolean;
+}
+
+/** The inputs a partly applied update reached: the new ones if its full update went through, the
+ * old ones otherwise, and `enabled` as the key's status now is. */
+function appliedInputs(
+  old: Partial<CometApiKeyOutputs>,
+  inputs: CometApiKeyInputs,
+  progress: Progress,
+): CometApiKeyInputs {
+  const base: CometApiKeyInputs = progress.fullUpdateApplied
+    ? inputs
+    : ({ ...inputs, ...Object.fromEntries(COMPARED.map((p) => [p, old[p]])) } as CometApiKeyInputs);
+  const status = progress.record.status;
+  const enabled =
+    status === WireKeyStatus.enabled
+      ? true
+      : status === WireKeyStatus.disabled || status === 0
+        ? false
+        : base.enabled;
+  return { ...base, enabled };
+}
+
+/** Whether two base URLs name the same service (origin and path, trailing slashes aside). */
+function sameService(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, "") === y.pathname.replace(/\/+$/, "");
+  } catch {
+    return a === b;
+  }
+}
+
 function outputsOf(
   inputs: CometApiKeyInputs,
   record: ApiKeyRecord,
   key: string | undefined,
-  serverNow: number,
+  s: Session,
+  old: Partial<CometApiKeyOutputs> = {},
 ): Record<string, unknown> {
+  const serverNow = s.client.serverNow();
   const outputs: CometApiKeyOutputs = {
     ...inputs,
     models: [...inputs.models].sort(),
     allowIps: [...inputs.allowIps].sort(),
     keyId: record.id,
+    userId: record.userId ?? old.userId,
+    baseUrl: s.settings.baseUrl,
     key,
     maskedKey: `sk-${maskKey(record.key)}`,
     status: keyStatusOf(record, serverNow),
@@ -542,6 +705,7 @@ function initFailure(
   inputs: CometApiKeyInputs,
   record: ApiKeyRecord,
   s: Session,
+  key?: string,
 ): KeyInitializationError {
   const reason = error instanceof Error ? error.message : String(error);
   return new KeyInitializationError(
@@ -549,7 +713,7 @@ function initFailure(
       "run `pulumi up` again to finish.",
     `${step} key ${record.id}`,
     String(record.id),
-    outputsOf(inputs, record, undefined, s.client.serverNow()),
+    outputsOf(inputs, record, key, s),
     { cause: error },
   );
 }

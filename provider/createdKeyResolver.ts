@@ -9,13 +9,17 @@
  *   was sent; only keys above it can be its own. Ids are auto-increment, so one cheap listing per
  *   process is enough and later listings keep the baseline current.
  * - **Identical concurrent creates** (same fields) share a group: each claims a different key,
- *   creates whose request succeeded first. A group never claims more keys than it has creates:
- *   when more new keys match than this process created, someone else created an identical key at
- *   the same moment and every waiting create of the group fails with the candidate ids
- *   (`AmbiguousKeyError`) instead of guessing.
- * - **Unknown outcomes** (timeout, reset, lost response): the create is reconciled by listing; it
- *   claims a matching key when one is left, and is sent again only after two listings, the second
- *   after a grace period, showed that it did not take effect.
+ *   creates whose request succeeded first. A group claims only from a listing sent after every
+ *   one of its creates had its answer (a create still being sent may already have its key in the
+ *   listing, or not yet), and never more keys than it has creates: when more new keys match than
+ *   this process created, someone else created an identical key at the same moment and every
+ *   create of the group fails with every candidate id (`AmbiguousKeyError`) instead of guessing.
+ * - **Ownership.** Only keys of the caller's own user are candidates: a root token on new-api
+ *   lists every user's keys.
+ * - **Unknown outcomes** (timeout, reset, lost response): the create is reconciled by listing,
+ *   never sent again (a late commit would become a stray key). Listings continue, backing off,
+ *   for `unknownOutcomeWindowMs`; a matching key that appears is claimed, and when none has by
+ *   then the create fails with an error that names the key to look for.
  * - **Coalescing.** One listing serves every create that is waiting at that moment; a round starts
  *   once no create of this process is still being sent and none was started for a short quiet
  *   period (the engine starts creates one by one, a few ms apart), or after `gatherMs` at the
@@ -29,11 +33,26 @@ import { whenQuiet } from "./whenQuiet.js";
 
 export interface CreatedKeyResolverOptions {
   /**
-   * Wait before the confirming listing of a create whose outcome is unknown.
+   * First wait between the listings that look for a create whose outcome is unknown; later
+   * waits double, up to 8 times this.
    * @default 2_000
    * @example { unknownOutcomeGraceMs: 200 }
    */
   unknownOutcomeGraceMs?: number;
+  /**
+   * How long listings look for the key of a create whose outcome is unknown (its commit may land
+   * well after the client gave up) before the create fails, naming the key to look for.
+   * @default 60_000
+   * @example { unknownOutcomeWindowMs: 1_000 }
+   */
+  unknownOutcomeWindowMs?: number;
+  /**
+   * The caller's own user id: keys of other users (listed to a root token) are never candidates.
+   * `mustKnow` is true when a listing shows keys of more than one user (the answer may then cost
+   * a request); otherwise an id known for free is enough.
+   * @default () => undefined
+   */
+  ownerId?: (mustKnow: boolean) => Promise<number | undefined>;
   /**
    * A listing round waits until no create was started for this long (and none is being sent).
    * @default 40
@@ -56,12 +75,6 @@ export interface CreatedKeyResolverOptions {
    * @example { maxMisses: 2 }
    */
   maxMisses?: number;
-  /**
-   * Times an unknown-outcome create may be sent again after listings proved it absent.
-   * @default 2
-   * @example { maxResends: 0 }
-   */
-  maxResends?: number;
 }
 
 interface PendingCreate {
@@ -69,14 +82,19 @@ interface PendingCreate {
   readonly name: string;
   readonly baselineId: number;
   phase: "sending" | "sent" | "unknown";
+  /** When the outcome became unknown (ms since epoch). */
+  unknownSince?: number;
+  /** The error that made the outcome unknown. */
+  unknownCause?: OutcomeUnknownError;
   misses: number;
   /** Listing rounds in a row that failed while this create waited. */
   listFailures: number;
-  settle?: (result: ApiKeyRecord | "absent" | Error) => void;
+  settle?: (result: ApiKeyRecord | Error) => void;
 }
 
 export class CreatedKeyResolver {
-  private readonly options: Required<CreatedKeyResolverOptions>;
+  private readonly options: Required<Omit<CreatedKeyResolverOptions, "ownerId">>;
+  private readonly ownerId: (mustKnow: boolean) => Promise<number | undefined>;
   private knownMaxId: number | undefined;
   private baselineListing: Promise<number> | undefined;
   private readonly claimed = new Set<number>();
@@ -92,55 +110,46 @@ export class CreatedKeyResolver {
   ) {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
+      unknownOutcomeWindowMs: options.unknownOutcomeWindowMs ?? 60_000,
       quietMs: options.quietMs ?? 40,
       gatherMs: options.gatherMs ?? 300_000,
       maxMisses: options.maxMisses ?? 4,
-      maxResends: options.maxResends ?? 2,
     };
+    this.ownerId = options.ownerId ?? (async () => undefined);
   }
 
   /** Creates a key with `fields` and returns the record of exactly that new key. */
   async createKey(fields: ApiKeyFields): Promise<ApiKeyRecord> {
-    let lastUnknown: OutcomeUnknownError | undefined;
-    for (let resend = 0; ; resend += 1) {
-      const pending: PendingCreate = {
-        fingerprint: fingerprintOfFields(fields),
-        name: fields.name,
-        baselineId: await this.baseline(),
-        phase: "sending",
-        misses: 0,
-        listFailures: 0,
-      };
-      const settled = new Promise<ApiKeyRecord | "absent" | Error>((resolve) => {
-        pending.settle = resolve;
-      });
-      this.pending.add(pending);
-      this.lastStartedAt = Date.now();
-      try {
-        await this.client.createKey(fields);
-        pending.phase = "sent";
-      } catch (error) {
-        if (!(error instanceof OutcomeUnknownError)) {
-          this.pending.delete(pending);
-          this.requestRound();
-          throw error;
-        }
-        pending.phase = "unknown";
-        lastUnknown = error;
+    const pending: PendingCreate = {
+      fingerprint: fingerprintOfFields(fields),
+      name: fields.name,
+      baselineId: await this.baseline(),
+      phase: "sending",
+      misses: 0,
+      listFailures: 0,
+    };
+    const settled = new Promise<ApiKeyRecord | Error>((resolve) => {
+      pending.settle = resolve;
+    });
+    this.pending.add(pending);
+    this.lastStartedAt = Date.now();
+    try {
+      await this.client.createKey(fields);
+      pending.phase = "sent";
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError)) {
+        this.pending.delete(pending);
+        this.requestRound();
+        throw error;
       }
-      this.requestRound();
-      const result = await settled;
-      if (result instanceof Error) throw result;
-      if (result !== "absent") return result;
-      if (resend >= this.options.maxResends) {
-        throw new CreatedKeyNotFoundError(
-          `create key "${fields.name}": ${resend + 1} attempts got no usable answer (last: ${lastUnknown?.message}); ` +
-            "listing shows that no such key was created, so nothing was left behind. Run the update again.",
-          "create key",
-          { cause: lastUnknown },
-        );
-      }
+      pending.phase = "unknown";
+      pending.unknownSince = Date.now();
+      pending.unknownCause = error;
     }
+    this.requestRound();
+    const result = await settled;
+    if (result instanceof Error) throw result;
+    return result;
   }
 
   /** True while creates of this process are being sent or resolved. */
@@ -196,12 +205,14 @@ export class CreatedKeyResolver {
   }
 
   private async runRound(): Promise<void> {
+    // Only creates answered before the listing is sent are sure to have their key in it.
     const waiting = [...this.pending].filter((p) => p.phase !== "sending");
     if (waiting.length === 0) return;
+    const answeredBefore = new Set(waiting);
     const floor = Math.min(...[...this.pending].map((p) => p.baselineId));
     let fresh: ApiKeyRecord[];
     try {
-      fresh = await this.listNewerThan(floor);
+      fresh = await this.ownKeys(await this.listNewerThan(floor));
     } catch (error) {
       // The listing is safe to repeat: try again a few times, backing off, before giving up.
       let retryIn = 0;
@@ -230,8 +241,10 @@ export class CreatedKeyResolver {
     for (const p of this.pending) groups.set(p.fingerprint, [...(groups.get(p.fingerprint) ?? []), p]);
     let retryIn = 0;
     for (const [fingerprint, members] of groups) {
-      const ready = members.filter((p) => p.phase !== "sending");
-      if (ready.length === 0) continue;
+      // A create answered after the listing was sent may or may not be in it: the group waits
+      // for the listing that round asks for.
+      if (!members.every((p) => answeredBefore.has(p))) continue;
+      const ready = members;
       const groupFloor = Math.min(...members.map((p) => p.baselineId));
       const candidates = fresh
         .filter((r) => r.id > groupFloor && !this.claimed.has(r.id) && fingerprintOfRecord(r) === fingerprint)
@@ -247,25 +260,18 @@ export class CreatedKeyResolver {
         }
         continue;
       }
-      const anySending = members.some((p) => p.phase === "sending");
       const order = [
         ...ready.filter((p) => p.phase === "sent"),
         ...ready.filter((p) => p.phase === "unknown"),
       ];
       for (const p of order) {
-        // An unknown outcome may only take a key once no identical create is still in flight:
-        // that key may be the in-flight one's.
-        const mayClaim = p.phase === "sent" || !anySending;
-        const claim = mayClaim
-          ? candidates.find((r) => r.id > p.baselineId && !this.claimed.has(r.id))
-          : undefined;
+        const claim = candidates.find((r) => r.id > p.baselineId && !this.claimed.has(r.id));
         if (claim) {
           this.claimed.add(claim.id);
           this.pending.delete(p);
           p.settle?.(claim);
           continue;
         }
-        if (!mayClaim) continue;
         p.misses += 1;
         if (p.phase === "sent" && p.misses >= this.options.maxMisses) {
           this.pending.delete(p);
@@ -276,18 +282,43 @@ export class CreatedKeyResolver {
               "create key",
             ),
           );
-        } else if (p.phase === "unknown" && p.misses >= 2) {
+        } else if (
+          p.phase === "unknown" &&
+          Date.now() - (p.unknownSince ?? 0) >= this.options.unknownOutcomeWindowMs
+        ) {
           this.pending.delete(p);
-          p.settle?.("absent");
+          p.settle?.(
+            new CreatedKeyNotFoundError(
+              `create key "${p.name}": the create got no usable answer (${p.unknownCause?.message ?? "unknown"}) ` +
+                `and no matching key appeared in ${p.misses} listings over ` +
+                `${Math.round(this.options.unknownOutcomeWindowMs / 1000)}s. It was not sent again: it may still ` +
+                `be committed late. Look for a key named "${p.name}" with an id above ${p.baselineId} in the CometAPI ` +
+                "console; adopt it with `adoptKeyId` or delete it, then run the update again.",
+              "create key",
+              { cause: p.unknownCause },
+            ),
+          );
         } else {
+          const grace = this.options.unknownOutcomeGraceMs;
           retryIn = Math.max(
             retryIn,
-            p.phase === "unknown" ? this.options.unknownOutcomeGraceMs : 200 * 2 ** (p.misses - 1),
+            p.phase === "unknown"
+              ? Math.min(grace * 2 ** (p.misses - 1), 8 * grace)
+              : 200 * 2 ** (p.misses - 1),
           );
         }
       }
     }
     if (retryIn > 0) this.requestRound(retryIn);
+  }
+
+  /** The caller's own keys among `records` (a root token lists every user's). */
+  private async ownKeys(records: ApiKeyRecord[]): Promise<ApiKeyRecord[]> {
+    const users = new Set(records.map((r) => r.userId).filter((u) => u !== undefined));
+    if (users.size === 0) return records;
+    const owner = await this.ownerId(users.size > 1);
+    if (owner === undefined) return records;
+    return records.filter((r) => r.userId === undefined || r.userId === owner);
   }
 
   /** Keys with an id above `floor`, newest first, paging as deep as needed. */

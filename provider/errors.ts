@@ -150,3 +150,11 @@ export class KeyInitializationError extends CometApiError {
 export class UnsatisfiableChangeError extends CometApiError {
   override readonly name: string = "UnsatisfiableChangeError";
 }
+
+/**
+ * The key belongs to another account (or service) than the one the provider is configured for:
+ * "record not found" then means "not yours", not "deleted". Nothing is dropped from state.
+ */
+export class WrongAccountError extends ConfigurationError {
+  override readonly name: string = "WrongAccountError";
+}

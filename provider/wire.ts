@@ -18,6 +18,8 @@ export const envelopeSchema = z.object({
 /** One key record as list, get, search and update return it. */
 export const wireKeyRecordSchema = z.object({
   id: z.number().int().positive(),
+  /** The owner; every new-api build sends it (a root token lists other users' keys too). */
+  user_id: z.number().int().nullish(),
   key: z.string(),
   status: z.number().int(),
   name: z.string(),
@@ -68,3 +70,6 @@ export interface WireKeyUpdate extends WireKeyFields {
   id: number;
   status: number;
 }
+
+/** The `data` of `GET /api/user/self`: the user the access token belongs to. */
+export const wireSelfSchema = z.object({ id: z.number().int().positive(), role: z.number().int().nullish() });

@@ -49,7 +49,7 @@ export function testProvider(
   return createCometApiKeyProvider({
     connection: { baseUrl: emu.url, accessToken: emu.accessToken, userId: emu.userId },
     http: { requestTimeoutMs: 1_500, retryBaseDelayMs: 10, retryMaxDelayMs: 200, retryBudgetMs: 8_000 },
-    resolver: { unknownOutcomeGraceMs: 150, gatherMs: 20, quietMs: 0 },
+    resolver: { unknownOutcomeGraceMs: 150, unknownOutcomeWindowMs: 600, gatherMs: 20, quietMs: 0 },
     snapshot: { ttlMs: 0 },
     reveals: { quietMs: 0 },
     ...overrides,
