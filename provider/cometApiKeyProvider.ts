@@ -446,6 +446,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         await assertOwnAccount(s, id, old, `update key ${id}`);
         throw new KeyNotFoundError(
           `update key ${id}`,
+          "record not found",
           `key ${id} no longer exists (deleted outside Pulumi?). Run \`pulumi refresh\` to drop it from the ` +
             "state, then `pulumi up` to create a new one",
         );
@@ -528,6 +529,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       if (error instanceof KeyNotFoundError) {
         throw new KeyNotFoundError(
           `adopt key ${id}`,
+          error.serverMessage,
           `adoptKeyId ${id}: no key with this id is visible to this access token (it does not exist, was deleted, ` +
             "or belongs to another user). Check the id in the CometAPI console's key list",
         );

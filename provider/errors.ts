@@ -22,15 +22,22 @@ export class CometApiError extends Error {
 /**
  * The service answered `HTTP 200 {"success": false, "message": …}`: a validation error, a
  * business rule, "record not found" or an invalid access token. `serverMessage` is the server's
- * text, which may be localised.
+ * text, which may be localised. The message quotes it as the server's words, unless
+ * `explanation` (the provider's own words about what it means) is given instead.
  */
 export class ApiBusinessError extends CometApiError {
   override readonly name: string = "ApiBusinessError";
   constructor(
     operation: string,
     readonly serverMessage: string,
+    explanation?: string,
   ) {
-    super(`${operation}: CometAPI refused the request: ${serverMessage || "(no message)"}`, operation);
+    super(
+      explanation === undefined
+        ? `${operation}: CometAPI refused the request: ${serverMessage || "(no message)"}`
+        : `${operation}: ${explanation}`,
+      operation,
+    );
   }
 }
 
@@ -60,7 +67,8 @@ export class HttpStatusError extends CometApiError {
   constructor(
     operation: string,
     readonly status: number,
-    detail: string,
+    /** The server's body text (or the provider's note when the body was empty). */
+    readonly detail: string,
   ) {
     super(`${operation}: CometAPI answered HTTP ${status}${detail ? `: ${detail}` : ""}`, operation);
   }

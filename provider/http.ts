@@ -215,8 +215,7 @@ export class HttpTransport {
       return ticket !== "deadline";
     };
     const outOfBudget = (): Attempt => {
-      const detail =
-        "still rate limited when the retry budget ran out; lower --parallel or wait a few minutes";
+      const detail = `still rate limited when the retry budget ran out; ${rateLimitAdvice(req)}`;
       return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
     };
     try {
@@ -382,17 +381,26 @@ function asOutcomeUnknown(req: ApiRequest, error: CometApiError): OutcomeUnknown
 function exhausted(req: ApiRequest, last: CometApiError, attempts: number, elapsedMs: number): CometApiError {
   const suffix = ` (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)}s)`;
   if (last instanceof RateLimitedError) {
-    return new RateLimitedError(
-      req.operation,
-      429,
-      `still rate limited${suffix}; lower --parallel or wait a few minutes and retry`,
-    );
+    return new RateLimitedError(req.operation, 429, `still rate limited${suffix}; ${rateLimitAdvice(req)}`);
   }
+  // The server's last words stay in the message.
   if (last instanceof HttpStatusError)
-    return new HttpStatusError(req.operation, last.status, `${suffix.trim()}`);
+    return new HttpStatusError(req.operation, last.status, `${last.detail}${suffix}`.trim());
   if (last instanceof ResponseShapeError)
     return new ResponseShapeError(`${last.message}${suffix}`, req.operation);
   return new NetworkError(`${last.message}${suffix}`, req.operation, { cause: last.cause });
+}
+
+/** What to do about a rate limit that outlasted the retry budget, by the limit the route falls under. */
+function rateLimitAdvice(req: ApiRequest): string {
+  if (req.limit === "reveal") {
+    return (
+      'key reveals fall under new-api\'s shared "critical" rate limit: 20 per 20 minutes per IP, shared with ' +
+      "console login, registration and 2FA, so a run with many reveals can also lock you out of the console " +
+      "for 20 minutes. Wait 20 minutes and run again; keys already revealed are kept in the state"
+    );
+  }
+  return "new-api allows 180 management requests per 180 s per IP; wait a few minutes and run again";
 }
 
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {
