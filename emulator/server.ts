@@ -11,8 +11,8 @@ import { handleControl } from "./control";
 import type { EmulatorCore } from "./core";
 import type { ActiveFault } from "./faults";
 import { chatCompletions, listModels } from "./modelApi";
-import { getSelf } from "./self";
 import { fail, jsonReply, notFound, type Reply, tooManyRequests } from "./reply";
+import { getSelf } from "./self";
 import {
   createToken,
   deleteToken,

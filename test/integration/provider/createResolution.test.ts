@@ -9,6 +9,7 @@ import { type RunningEmulator, startEmulator } from "../../../emulator/index";
 import {
   AmbiguousKeyError,
   AuthenticationError,
+  CreatedKeyNotFoundError,
   createCometApiKeyProvider,
   KeyInitializationError,
   NetworkError,
@@ -36,23 +37,30 @@ describe("create", () => {
     expect(key.outs.key).toBe(`sk-${server[0]?.key}`);
   });
 
-  it("sends again only after listings prove a reset request had no effect", async () => {
+  it("never sends a reset create again: it fails naming the key to adopt or delete", async () => {
     await emu.control.injectFault({ method: "POST", route: "/api/token/", kind: "reset" });
-    const key = await createKey(testProvider(emu), { name: "reset", quota: 1_000 });
-    expect((await emu.control.keys()).map((k) => k.id)).toEqual([Number(key.id)]);
-    expect((await apiRequests(emu))["POST /api/token/"]).toBe(2);
+    const error = await createKey(testProvider(emu), { name: "reset", quota: 1_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CreatedKeyNotFoundError);
+    expect((error as Error).message).toMatch(/not sent again.*"reset".*adoptKeyId/s);
+    expect(await emu.control.keys()).toEqual([]);
+    expect((await apiRequests(emu))["POST /api/token/"]).toBe(1);
   });
 
-  it("sends again only after listings prove a timed-out request had no effect", async () => {
+  it("never sends a timed-out create again: it fails naming the key to adopt or delete", async () => {
     await emu.control.injectFault({ method: "POST", route: "/api/token/", kind: "timeout" });
-    const key = await createKey(
+    const error = await createKey(
       testProvider(emu, { http: { requestTimeoutMs: 300, retryBaseDelayMs: 10 } }),
-      {
-        name: "timeout",
-        quota: 1_000,
-      },
+      { name: "timeout", quota: 1_000 },
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
     );
-    expect((await emu.control.keys()).map((k) => k.id)).toEqual([Number(key.id)]);
+    expect(error).toBeInstanceOf(CreatedKeyNotFoundError);
+    expect((error as Error).message).toMatch(/not sent again/);
+    expect((await apiRequests(emu))["POST /api/token/"]).toBe(1);
   });
 
   it("refuses to guess when someone else creates an identical key at the same moment", async () => {
