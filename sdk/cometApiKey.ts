@@ -154,10 +154,6 @@ export class CometApiKey extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
   /** When the key was last charged (ISO-8601 UTC). */
   declare readonly accessedAt: pulumi.Output<string>;
-  /** The id of the user who owns the key (the record's `user_id`). */
-  declare readonly userId: pulumi.Output<number | undefined>;
-  /** The service the key was last seen on (the configured base URL). */
-  declare readonly baseUrl: pulumi.Output<string>;
 
   constructor(name: string, args: CometApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object per resource: the base constructor adds `__provider` to it. Outputs exist
@@ -184,8 +180,6 @@ export class CometApiKey extends pulumi.dynamic.Resource {
       usedQuota: undefined,
       createdAt: undefined,
       accessedAt: undefined,
-      userId: undefined,
-      baseUrl: undefined,
     };
     super(
       cometApiKeyProviderLoader,
