@@ -9,6 +9,7 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { packageSchema } from "../../plugin/packageSchema";
+import { referenceMarkdown } from "../../plugin/referenceDoc";
 import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/apiKeyDescription";
 import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
 import { INPUT_PROPERTIES } from "../../provider/inputs";
@@ -64,6 +65,10 @@ describe("the description of ApiKey", () => {
     const committed = JSON.parse(readFileSync(path.join(root, "schema.json"), "utf8"));
     expect(committed).toEqual(packageSchema(version));
     expect(Object.keys(committed.resources[API_KEY_TOKEN].inputProperties)).toEqual(API_KEY_INPUT_NAMES);
+  });
+
+  it("is what the committed docs/reference.md says (regenerate: npm run schema)", () => {
+    expect(readFileSync(path.join(root, "docs", "reference.md"), "utf8")).toBe(referenceMarkdown());
   });
 
   it("has the TypeScript SDK's CometApiKeyArgs members with the same words as their JSDoc", () => {

@@ -1,0 +1,99 @@
+/**
+ * `docs/reference.md`: every input and output of the key resource, the provider configuration and
+ * the lookup functions, written from the one description in `provider/apiKeyDescription.ts`, the
+ * same words the schema and the TypeScript JSDoc carry. `npm run schema` writes it next to
+ * `schema.json`; test/unit/apiKeyDescription.test.ts fails when the committed file differs.
+ */
+import {
+  API_KEY_DOC,
+  API_KEY_PROPERTIES,
+  API_KEY_TOKEN,
+  GET_API_KEY_DOC,
+  GET_API_KEY_TOKEN,
+  GET_API_KEYS_DOC,
+  GET_API_KEYS_TOKEN,
+  KEY_SUMMARY_FIELDS,
+  PROVIDER_CONFIG,
+  type PropertyDescription,
+} from "../provider/apiKeyDescription.js";
+
+/** A table cell: no line breaks, pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+  ].join("\n");
+}
+
+function typeOf(p: { type: string }): string {
+  return `\`${p.type}\``;
+}
+
+function inputRow(p: PropertyDescription): string[] {
+  const defaults = p.default === undefined ? "" : ` Default: \`${JSON.stringify(p.default)}\`.`;
+  return [`\`${p.name}\``, typeOf(p), `${p.inputDoc ?? ""}${defaults}`, p.constraints ?? ""];
+}
+
+function outputRow(p: PropertyDescription): string[] {
+  return [`\`${p.name}\``, p.secret ? `${typeOf(p)}, **secret**` : typeOf(p), p.outputDoc];
+}
+
+/** The whole reference page. */
+export function referenceMarkdown(): string {
+  const inputs = API_KEY_PROPERTIES.filter((p) => p.inputDoc !== undefined);
+  const outputs = API_KEY_PROPERTIES.filter((p) => p.inputDoc === undefined);
+  return `${[
+    "# Reference",
+    "",
+    "<!-- Written by `npm run schema` from provider/apiKeyDescription.ts; edit that file, not this one. -->",
+    "",
+    "One resource, served two ways: `CometApiKey` from `pulumi-cometapi` in TypeScript programs (type token",
+    "`pulumi-nodejs:dynamic/cometapi:CometApiKey`), and",
+    `\`${API_KEY_TOKEN}\` from the \`pulumi-resource-cometapi\` plugin in every language. Both have the same`,
+    "inputs and outputs, with the same rules: every input is checked before any request, all failures at once,",
+    "each naming the property; values not known yet during a preview are not validated.",
+    "",
+    API_KEY_DOC,
+    "",
+    "## Inputs",
+    "",
+    table(["input", "type", "meaning", "rule"], inputs.map(inputRow)),
+    "",
+    "## Outputs",
+    "",
+    "Every input, normalised (`expiresAt` as ISO-8601 UTC, `models` and `allowIps` sorted and canonical), and:",
+    "",
+    table(["output", "type", "meaning"], outputs.map(outputRow)),
+    "",
+    "## Provider configuration",
+    "",
+    "Stack config `cometapi:<name>` (the default provider) or the inputs of an explicit",
+    "`pulumi:providers:cometapi`; the environment variable when neither is set.",
+    "",
+    table(
+      ["config", "environment", "meaning"],
+      PROVIDER_CONFIG.map((c) => [
+        `\`cometapi:${c.name}\`${c.secret ? " (secret)" : ""}`,
+        `\`${c.env}\``,
+        c.doc,
+      ]),
+    ),
+    "",
+    "## Lookup functions",
+    "",
+    `- \`${GET_API_KEY_TOKEN}\` (TypeScript: \`getApiKey\`): ${GET_API_KEY_DOC}`,
+    `- \`${GET_API_KEYS_TOKEN}\` (TypeScript: \`getApiKeys\`): ${GET_API_KEYS_DOC}`,
+    "",
+    "Each key they return has these fields:",
+    "",
+    table(
+      ["field", "type", "meaning"],
+      KEY_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
+    ),
+  ].join("\n")}\n`;
+}
