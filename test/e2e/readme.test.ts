@@ -1,5 +1,5 @@
 /**
- * The README's commands, run: every `pulumi …` line of its ```sh blocks, in the README's order,
+ * The documented commands, run: every `pulumi …` line of the ```sh blocks of README.md and docs/, in order,
  * from the repository root (the quickstart) against a fresh emulator, with only the placeholders
  * filled in (`<token>`, the base URL, the user id). And `npm run test:live` without a token
  * refuses to run. See test/unit/readme.test.ts for the table of every other command.

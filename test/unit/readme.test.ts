@@ -1,5 +1,5 @@
 /**
- * The README cannot rot: every command it shows (its ```sh blocks) must be one this table knows,
+ * The documentation cannot rot: every command README.md and docs/*.md show (their ```sh blocks) must be one this table knows,
  * and the table says which test or CI step runs it; that file must exist and contain the marker
  * proving it runs that command. `npm run X` commands must name a real package.json script. The
  * README's `pulumi …` commands are run verbatim (placeholders filled) by test/e2e/readme.test.ts.
