@@ -12,12 +12,11 @@
  * - the keys on the server are exactly the keys in state (no duplicate, no orphan);
  * - every key's remaining and used quota are what its allotment minus its charged usage say;
  * - every secret in state equals the server's key, and none that was there is gone;
- * - the operation took at most the retry budget + one request timeout + slack;
  * - no error text carries the access token or a key value.
  * A once-only fault that the service would retry past (everything but `success:false`) must not
  * fail the operation at all, except a create whose request may have run on the server (5xx,
  * reset, timeout, bad JSON): it is never sent again (a late commit would be a stray key), so when
- * no key shows up it fails with an error naming the key to adopt or delete. The matrix is printed as a table (outcome, requests made).
+ * no key shows up it fails with an error naming the key to adopt or delete. The matrix is printed as a table (outcome, requests made, elapsed ms: a figure, never asserted).
  *
  * "State" is what the provider returned, kept the way the engine keeps it. "Reveal" and "list"
  * happen inside other operations: reveal inside create when keys are masked (single and batch
@@ -40,9 +39,6 @@ const HTTP = {
   retryBaseDelayMs: 10,
   retryMaxDelayMs: 100,
 };
-/** Scheduling noise on a loaded CI machine; the bound is behavioural, not a speed goal. */
-const SLACK_MS = 1_500;
-const TIME_BOUND_MS = HTTP.retryBudgetMs + HTTP.requestTimeoutMs + SLACK_MS;
 
 let emu: RunningEmulator;
 beforeAll(async () => {
@@ -392,9 +388,6 @@ async function runCell(mode: Mode, op: OpDef, fault: FaultDef): Promise<void> {
   } else if (mode === "once" && !fault.final) {
     expect.soft(error === undefined ? "succeeded" : `failed: ${(error as Error).message}`).toBe("succeeded");
   }
-  expect
-    .soft(ms, `elapsed ≤ retry budget ${HTTP.retryBudgetMs} + request timeout + slack`)
-    .toBeLessThanOrEqual(TIME_BOUND_MS);
   const server = await emu.control.keys();
   const secrets = { accessToken: emu.accessToken, keys: server.map((k) => k.key) };
   if (error !== undefined) expectNoSecrets("the error (message, stack, causes)", errorTexts(error), secrets);
