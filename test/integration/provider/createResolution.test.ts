@@ -4,8 +4,7 @@
  * someone else at the same moment, failures after the key exists, credentials hints, and the
  * request economy of refresh.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { describe, expect, it } from "vitest";
 import {
   AmbiguousKeyError,
   AuthenticationError,
@@ -14,18 +13,10 @@ import {
   KeyInitializationError,
   NetworkError,
 } from "../../../provider/index";
+import { useEmulator } from "../../support/emulatorHooks";
 import { apiRequests, callModel, createKey, testProvider, updateKey } from "../../support/providerHarness";
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await emu.control.reset();
-});
+const emu = useEmulator({ resetEach: true });
 
 describe("create", () => {
   it("reconciles a lost response by listing: one key, never posted twice", async () => {

@@ -4,21 +4,12 @@
  * answer stays in the message. The retry budget is shortened (production: 5 minutes) because
  * these tests are about the words once it runs out, not about how long it lasts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { describe, expect, it } from "vitest";
 import { HttpStatusError, KeyNotFoundError, RateLimitedError } from "../../../provider/index";
+import { useEmulator } from "../../support/emulatorHooks";
 import { createKey, outcome, testProvider, updateKey } from "../../support/providerHarness";
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await emu.control.reset();
-});
+const emu = useEmulator({ resetEach: true });
 
 describe("error wording", () => {
   it("keeps the server's last answer when retries of a 5xx run out", async () => {

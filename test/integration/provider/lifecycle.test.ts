@@ -3,9 +3,9 @@
  * the service-behaviour switches (user header, key masking, name limit, full update applying
  * status, group check): whichever build CometAPI runs, the provider must be right.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ApiBusinessError, UnsatisfiableChangeError } from "../../../provider/index";
+import { useEmulator } from "../../support/emulatorHooks";
 import {
   apiRequests,
   behaviourCombinations,
@@ -16,13 +16,7 @@ import {
   updateKey,
 } from "../../support/providerHarness";
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const emu = useEmulator();
 
 async function serverKey(id: string) {
   const record = (await emu.control.keys()).find((k) => k.id === Number(id));

@@ -3,18 +3,12 @@
  * Retry-After): every operation still completes, the connection pauses as one instead of
  * sending a storm of 429s, and the retry budget bounds how long an operation waits.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { describe, expect, it } from "vitest";
 import { KeyInitializationError, RateLimitedError } from "../../../provider/index";
+import { useEmulator } from "../../support/emulatorHooks";
 import { createKey, testProvider } from "../../support/providerHarness";
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const emu = useEmulator();
 
 async function statusCounts(): Promise<{ ok: number; limited: number }> {
   let ok = 0;

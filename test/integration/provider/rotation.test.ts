@@ -3,22 +3,13 @@
  * `created_time`, and diff asks for a replacement exactly when the schedule is due by the
  * server's clock (the emulator's clock is moved; the local clock is not).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { describe, expect, it, vi } from "vitest";
 import { toIso } from "../../../provider/inputs";
+import { useEmulator } from "../../support/emulatorHooks";
 import { apiRequests, createKey, testProvider, updateKey } from "../../support/providerHarness";
 
 const DAY = 86_400;
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
-beforeEach(async () => {
-  await emu.control.reset();
-});
+const emu = useEmulator({ resetEach: true });
 
 async function serverKey(id: string) {
   const record = (await emu.control.keys()).find((k) => k.id === Number(id));

@@ -10,8 +10,8 @@
  * Runs: `COMETAPI_MODEL_RUNS` (default 1000); seed: `COMETAPI_MODEL_SEED` to replay one.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
+import { describe, it } from "vitest";
+import { useEmulator } from "../../support/emulatorHooks";
 import { sequenceArb } from "../../support/keyModel";
 import { emptyStats, runProviderSequence } from "../../support/modelRunner";
 import { testProvider } from "../../support/providerHarness";
@@ -20,13 +20,7 @@ const RUNS = Number(process.env.COMETAPI_MODEL_RUNS ?? 1_000);
 const SEED =
   process.env.COMETAPI_MODEL_SEED === undefined ? undefined : Number(process.env.COMETAPI_MODEL_SEED);
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const emu = useEmulator();
 
 describe("model-based: the provider against the reference model", () => {
   it(`agrees with the model on ${RUNS} random sequences`, { timeout: 30 * 60_000 }, async () => {

@@ -14,23 +14,17 @@ import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningEmulator, startEmulator } from "../../../emulator/index";
 import {
   ConfigurationError,
   createCometApiKeyProvider,
   NetworkError,
   resolveConnection,
 } from "../../../provider/index";
+import { useEmulator } from "../../support/emulatorHooks";
 import { createKey } from "../../support/providerHarness";
 import { errorTexts, expectNoSecrets } from "../../support/secretScan";
 
-let emu: RunningEmulator;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const emu = useEmulator();
 
 /** A provider configured the way programs configure it (stack config through `configure`). */
 function configuredProvider(baseUrl: string, accessToken = emu.accessToken) {
