@@ -4,9 +4,9 @@
  * spawn it, and each call carries the serialized text as `__provider`. This catches
  * serialization and configure wiring bugs in seconds, without the engine.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { startPluginProcess } from "./pluginProcess";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const requireFromRepo = createRequire(path.join(repoRoot, "package.json"));
@@ -83,22 +83,9 @@ export async function startDynamicProviderServer(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<DynamicProviderServer> {
   const entry = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-  const child: ChildProcess = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+  const { child, port, output } = await startPluginProcess("dynamic provider", [entry, "127.0.0.1:1"], {
     cwd: options.cwd,
     env: { ...process.env, PULUMI_NODEJS_PROJECT: "test-project", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^(\d+)\s*$/m.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("exit", (code) => reject(new Error(`dynamic provider exited with ${code}: ${output}`)));
   });
   const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const withProvider = (props: Record<string, unknown>) =>
@@ -196,7 +183,7 @@ export async function startDynamicProviderServer(options: {
         message("DeleteRequest", { setId: id, setUrn: urn, setProperties: withProvider(props) }),
       );
     },
-    output: () => output,
+    output,
     async close() {
       client.close();
       child.kill();

@@ -4,13 +4,13 @@
  * client over the `@pulumi/pulumi/proto` stubs. Also writes a plugin directory with an executable
  * `pulumi-resource-cometapi` for the engine (PATH or `pulumi plugin install -f`).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { startPluginProcess } from "./pluginProcess";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 export const builtPluginMain = path.join(repoRoot, "dist", "plugin", "main.js");
@@ -31,21 +31,8 @@ export function struct(values: Record<string, unknown>): Struct {
 export const empty = () => new Empty();
 
 export async function startNativePlugin(env: NodeJS.ProcessEnv = {}): Promise<NativePlugin> {
-  const child: ChildProcess = spawn(process.execPath, [builtPluginMain], {
+  const { child, port, output } = await startPluginProcess("plugin", [builtPluginMain], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^(\d+)\s*$/m.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("exit", (code) => reject(new Error(`plugin exited with ${code}: ${output}`)));
   });
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return {
@@ -59,7 +46,7 @@ export async function startNativePlugin(env: NodeJS.ProcessEnv = {}): Promise<Na
         fn.call(client, request, (error, response) => (error ? reject(error) : resolve(response)));
       });
     },
-    output: () => output,
+    output,
     async close() {
       client.close();
       child.kill();
