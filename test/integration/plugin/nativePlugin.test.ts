@@ -251,6 +251,42 @@ describe("the native plugin over gRPC", () => {
     expect(plugin.output()).not.toContain(emu.accessToken);
   });
 
+  it("rotates a key on schedule by the server's clock: diff replaces it once the window opens", async () => {
+    await configure(emu.accessToken);
+    const checked = await check(
+      {},
+      { quota: 1000, rotateAfter: "30d", rotateBefore: "3d" },
+      "rotating-1a2b3c4",
+    );
+    expect(failures(checked)).toEqual([]);
+    const created = await plugin.call<proto.CreateResponse>(
+      "create",
+      new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()),
+    );
+    const diff = () =>
+      plugin.call<proto.DiffResponse>(
+        "diff",
+        new proto.DiffRequest()
+          .setId(created.getId())
+          .setUrn(URN)
+          .setOlds(created.getProperties())
+          .setNews(checked.getInputs()),
+      );
+    expect((await diff()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    // 26 days on the server's clock: inside the lifetime, before the 3-day window.
+    await emu.control.advanceClock(26 * 86_400);
+    expect((await diff()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    // 28 days: inside the window, so the key is replaced.
+    await emu.control.advanceClock(2 * 86_400);
+    const due = await diff();
+    expect(due.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(due.getReplacesList()).toEqual(["rotateAfter"]);
+    await plugin.call(
+      "delete",
+      new proto.DeleteRequest().setId(created.getId()).setUrn(URN).setProperties(created.getProperties()),
+    );
+  });
+
   it("a bad input fails check naming the field and the rule", async () => {
     await configure(emu.accessToken);
     const r = await check({}, { name: "x", quota: 1, unlimitedQuota: true });
