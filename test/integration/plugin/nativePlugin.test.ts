@@ -8,6 +8,7 @@ import type { ServiceError } from "@grpc/grpc-js";
 import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
 import { empty, type NativePlugin, startNativePlugin, struct } from "../../support/nativePlugin";
@@ -63,6 +64,14 @@ async function check(olds: Record<string, unknown>, news: Record<string, unknown
     );
   }
   return plugin.call<proto.CheckResponse>("check", req);
+}
+
+/** Diff as the engine sends it: the resource's id, its old outputs and the checked new inputs. */
+function diff(id: string, olds: Struct | undefined, news: Struct | undefined) {
+  return plugin.call<proto.DiffResponse>(
+    "diff",
+    new proto.DiffRequest().setId(id).setUrn(URN).setOlds(olds).setNews(news),
+  );
 }
 
 describe("the native plugin over gRPC", () => {
@@ -148,18 +157,11 @@ describe("the native plugin over gRPC", () => {
     expect((js(read.getProperties()) as Record<string, unknown>).key).toEqual(outs.key);
 
     // Diff: none, then a detailed one.
-    const diff = async (news: Record<string, unknown>) =>
-      plugin.call<proto.DiffResponse>(
-        "diff",
-        new proto.DiffRequest()
-          .setId(created.getId())
-          .setUrn(URN)
-          .setOlds(created.getProperties())
-          .setNews(struct(news)),
-      );
-    expect((await diff(inputs)).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    const diffTo = (news: Record<string, unknown>) =>
+      diff(created.getId(), created.getProperties(), struct(news));
+    expect((await diffTo(inputs)).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
     const next = (await check(inputs, { ...inputs, name: "backend-renamed", quota: 5000 })).getInputs();
-    const changed = await diff(next?.toJavaScript() as Record<string, unknown>);
+    const changed = await diffTo(next?.toJavaScript() as Record<string, unknown>);
     expect(changed.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
     expect(changed.getHasdetaileddiff()).toBe(true);
     expect(changed.getDiffsList().sort()).toEqual(["name", "quota"]);
@@ -232,14 +234,7 @@ describe("the native plugin over gRPC", () => {
     expect((js(imported.getProperties()) as Record<string, unknown>).key).toEqual(outs.key);
     const rechecked = await check({}, importedInputs);
     expect(failures(rechecked)).toEqual([]);
-    const importDiff = await plugin.call<proto.DiffResponse>(
-      "diff",
-      new proto.DiffRequest()
-        .setId(created.getId())
-        .setUrn(URN)
-        .setOlds(imported.getProperties())
-        .setNews(rechecked.getInputs()),
-    );
+    const importDiff = await diff(created.getId(), imported.getProperties(), rechecked.getInputs());
     expect(importDiff.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
 
     await plugin.call(
@@ -263,22 +258,14 @@ describe("the native plugin over gRPC", () => {
       "create",
       new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()),
     );
-    const diff = () =>
-      plugin.call<proto.DiffResponse>(
-        "diff",
-        new proto.DiffRequest()
-          .setId(created.getId())
-          .setUrn(URN)
-          .setOlds(created.getProperties())
-          .setNews(checked.getInputs()),
-      );
-    expect((await diff()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    const diffNow = () => diff(created.getId(), created.getProperties(), checked.getInputs());
+    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
     // 26 days on the server's clock: inside the lifetime, before the 3-day window.
     await emu.control.advanceClock(26 * 86_400);
-    expect((await diff()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
     // 28 days: inside the window, so the key is replaced.
     await emu.control.advanceClock(2 * 86_400);
-    const due = await diff();
+    const due = await diffNow();
     expect(due.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
     expect(due.getReplacesList()).toEqual(["rotateAfter"]);
     await plugin.call(
