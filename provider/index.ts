@@ -1,8 +1,9 @@
 /**
- * `pulumi-cometapi/provider`: the dynamic provider behind `CometApiKey`, and the client it uses.
- *
- * Programs do not import this directly: the SDK's `CometApiKey` hands Pulumi a thin loader that
- * requires this module at call time. Scripts can use `CometApiClient` on its own.
+ * `pulumi-cometapi/provider`: the public surface of the core, and nothing more. The dynamic
+ * provider that stored `CometApiKey` loaders require (`cometApiKeyProvider`), the CometAPI client
+ * for scripts (`CometApiClient`, `resolveConnection`) and every error class. Programs do not
+ * import this directly: the SDK's `CometApiKey` hands Pulumi a thin loader that requires this
+ * module at call time. Everything else in `provider/` is internal and may change.
  */
 // First: on a Node.js below the floor, fail here with both versions named (not deep in undici).
 import "./nodeVersion.js";
@@ -16,19 +17,9 @@ export {
   MAX_PAGE_SIZE,
   WireKeyStatus,
 } from "./client.js";
-export {
-  type CometApiKeyOutputs,
-  type CometApiKeyProvider,
-  type CometApiKeyProviderOptions,
-  cometApiKeyProvider,
-  createCometApiKeyProvider,
-} from "./cometApiKeyProvider.js";
+// What every stored `CometApiKey` loader requires (test/integration/packaging/storedState.test.ts).
+export { cometApiKeyProvider } from "./cometApiKeyProvider.js";
 export { type ConnectionSettings, DEFAULT_BASE_URL, resolveConnection } from "./connection.js";
-export { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
 export * from "./errors.js";
-export type { HttpOptions, HttpStats } from "./http.js";
-export { type CometApiKeyInputs, checkInputs, MAX_NAME_BYTES, MAX_QUOTA, UNKNOWN } from "./inputs.js";
-export { canonicalIpEntry, parseIpEntry } from "./ip.js";
-export type { KeyRevealerOptions } from "./keyRevealer.js";
-export { type KeyStatus, keyStatusOf } from "./keyStatus.js";
+export type { KeyStatus } from "./keyStatus.js";
 export { MIN_NODE_VERSION, UnsupportedNodeVersionError } from "./nodeVersion.js";

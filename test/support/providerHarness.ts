@@ -8,7 +8,7 @@ import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
-} from "../../provider/index";
+} from "../../provider/cometApiKeyProvider";
 
 /** The five service-behaviour switches whose every combination the provider must handle. */
 export type BehaviourSwitches = Pick<

@@ -4,7 +4,8 @@
  * `diff` makes no HTTP request; the connection points at a closed port to prove it.
  */
 import { describe, expect, it } from "vitest";
-import { createCometApiKeyProvider, UNKNOWN } from "../../provider/index";
+import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
+import { UNKNOWN } from "../../provider/inputs";
 
 const provider = createCometApiKeyProvider({
   connection: { baseUrl: "http://127.0.0.1:9", accessToken: "x" },

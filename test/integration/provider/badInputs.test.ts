@@ -8,12 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import {
-  CometApiClient,
-  type CometApiKeyProvider,
-  createCometApiKeyProvider,
-  UNKNOWN,
-} from "../../../provider/index";
+import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
+import { CometApiClient } from "../../../provider/index";
+import { UNKNOWN } from "../../../provider/inputs";
 
 interface BadInput {
   title: string;

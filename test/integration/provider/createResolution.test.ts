@@ -5,11 +5,11 @@
  * request economy of refresh.
  */
 import { describe, expect, it } from "vitest";
+import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import {
   AmbiguousKeyError,
   AuthenticationError,
   CreatedKeyNotFoundError,
-  createCometApiKeyProvider,
   KeyInitializationError,
   NetworkError,
 } from "../../../provider/index";

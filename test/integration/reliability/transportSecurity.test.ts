@@ -14,12 +14,8 @@ import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ConfigurationError,
-  createCometApiKeyProvider,
-  NetworkError,
-  resolveConnection,
-} from "../../../provider/index";
+import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
+import { ConfigurationError, NetworkError, resolveConnection } from "../../../provider/index";
 import { useEmulator } from "../../support/emulatorHooks";
 import { createKey } from "../../support/providerHarness";
 import { errorTexts, expectNoSecrets } from "../../support/secretScan";
