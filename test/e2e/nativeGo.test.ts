@@ -6,7 +6,7 @@
  * token and key values never in plaintext in the backend's files or the output.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { repoRoot } from "../support/engine";
 import { writePluginDir } from "../support/nativePlugin";
-import { expectNoSecrets } from "../support/secretScan";
+import { backendFilesText, expectNoSecrets } from "../support/secretScan";
 
 describe("native plugin from Go (Automation API, generated Go SDK)", () => {
   let emu: RunningEmulator;
@@ -105,11 +105,7 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
       keys: (await emu.control.keys(emu.userId)).map((k) => k.key),
     };
     const backendDir = join(scratch, "state");
-    const state = readdirSync(backendDir, { recursive: true, encoding: "utf8" })
-      .map((f) => join(backendDir, f))
-      .filter((f) => statSync(f).isFile())
-      .map((f) => readFileSync(f, "utf8"))
-      .join("\n");
+    const state = backendFilesText(backendDir);
     expect(state).toContain("cometapi:index:ApiKey");
     expectNoSecrets("Go example state", state, secrets);
 

@@ -6,7 +6,7 @@
  * no diff, an update, `pulumi import` of a key made out of band, destroy; the access tokens and
  * key values never in plaintext in state or output.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
 import { builtPluginMain, writePluginDir } from "../support/nativePlugin";
-import { expectNoSecrets } from "../support/secretScan";
+import { backendFilesText, expectNoSecrets } from "../support/secretScan";
 
 /** The program: examples/yaml/Pulumi.yaml, copied into a scratch directory. */
 const PROGRAM = readFileSync(join(__dirname, "..", "..", "examples", "yaml", "Pulumi.yaml"), "utf8");
@@ -60,11 +60,7 @@ describe("native plugin from Pulumi YAML", () => {
   async function scanState(where: string, extra = ""): Promise<void> {
     // Every file the backend holds (state, backups, history), as written: secrets encrypted.
     const backendDir = fileURLToPath(engine.backendUrl);
-    const state = readdirSync(backendDir, { recursive: true, encoding: "utf8" })
-      .map((f) => join(backendDir, f))
-      .filter((f) => statSync(f).isFile())
-      .map((f) => readFileSync(f, "utf8"))
-      .join("\n");
+    const state = backendFilesText(backendDir);
     expect(state).toContain("cometapi:index:ApiKey");
     const keys = [
       ...(await emu.control.keys(emu.users[0]?.userId)),

@@ -7,6 +7,8 @@
  * a short excerpt around it with the secret itself replaced, so the failure message never leaks
  * the value either.
  */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
 
 /** What must never appear. */
@@ -78,4 +80,13 @@ export function errorTexts(error: unknown): string {
     }
   }
   return parts.join("\n");
+}
+
+/** Every file a `file://` backend holds (state, backups, history), as written, joined for a scan. */
+export function backendFilesText(backendDir: string): string {
+  return readdirSync(backendDir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(backendDir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
 }
