@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed SDKs in sdks/{nodejs,python,go} from schema.json with tools/sdkgen
 # (a small Go program on Pulumi's pkg/v3/codegen). `--check` regenerates into a temp dir and fails
-# when the committed SDKs differ (drift), which `npm test` does through test/unit/sdkDrift.test.ts.
+# when the committed SDKs differ (drift), which `npm test` does through test/e2e/generatedSdks.test.ts.
 #
 # The sdkgen binary is built once into a cache OUTSIDE the repo, keyed by the hash of its sources:
 # ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-cometapi/sdkgen-<hash>/sdkgen. First build: a few
