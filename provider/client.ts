@@ -87,8 +87,13 @@ export class CometApiClient {
     return this.http.serverNow();
   }
 
-  /** One page of the caller's keys, newest first. `page` is 1-based. */
-  async listKeys(options: { page?: number; pageSize?: number } = {}): Promise<ApiKeyPage> {
+  /**
+   * One page of the caller's keys, newest first. `page` is 1-based; `onSend` runs right before
+   * each attempt is sent (see `ApiRequest.onSend`).
+   */
+  async listKeys(
+    options: { page?: number; pageSize?: number; onSend?: () => void } = {},
+  ): Promise<ApiKeyPage> {
     const page = options.page ?? 1;
     const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
     const data = await this.http.call(
@@ -97,6 +102,7 @@ export class CometApiClient {
         method: "GET",
         path: `/api/token/?p=${page}&page_size=${pageSize}`,
         retry: "idempotent",
+        onSend: options.onSend,
       },
       wireKeyPageSchema,
     );

@@ -116,19 +116,16 @@ export interface CometApiKeyProviderOptions {
   snapshot?: KeySnapshotOptions;
   /**
    * How long key reveals gather into one batch request.
-   * @default { quietMs: 40, maxGatherMs: 300_000 }
+   * @default { quietMs: 40, maxGatherMs: 120_000 }
    * @example { reveals: { quietMs: 5 } }
    */
-  reveals?: Omit<KeyRevealerOptions, "waitWhile">;
+  reveals?: KeyRevealerOptions;
   /** Connection settings; when absent, `configure()` and then the environment decide. */
   connection?: ConnectionSettings;
 }
 
 /** How far (seconds) a new rotating key's expiry may sit from `created_time + rotateAfter` before it is corrected. */
 const SCHEDULED_EXPIRY_TOLERANCE_S = 60;
-
-/** How old the listing an update reads its key's live quota from may be. */
-const LIVE_READ_MAX_AGE_MS = 2_000;
 
 /** Full updates sent again at most this often to correct for usage that landed meanwhile. */
 const MAX_USAGE_CORRECTIONS = 5;
@@ -179,7 +176,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         settings,
         client,
         resolver,
-        revealer: new KeyRevealer(client, { ...options.reveals, waitWhile: () => resolver.busy }),
+        revealer: new KeyRevealer(client, options.reveals),
         snapshot: new KeySnapshot(client, options.snapshot),
         ownerId,
         adopted: new Set(),
@@ -384,10 +381,17 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       if (inputs.adoptKeyId !== undefined) return adopt(s, inputs);
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
-      const created = await s.resolver.createKey(
-        fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)),
-      );
-      let record = created;
+      // Reveal batches wait for this create's value; `letGo` runs once it was asked for or never will be.
+      const letGo = s.revealer.expect();
+      let record: ApiKeyRecord;
+      try {
+        record = await s.resolver.createKey(
+          fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)),
+        );
+      } catch (error) {
+        letGo();
+        throw error;
+      }
       try {
         // The schedule starts at the server's `created_time` (the local clock may differ).
         const scheduledEnd = schedule ? record.createdTime + schedule.rotateAfter : undefined;
@@ -404,10 +408,13 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
             status: WireKeyStatus.disabled,
           };
         }
-        const key = await keyValueOf(s, record);
+        const value = keyValueOf(s, record);
+        letGo();
+        const key = await value;
         s.snapshot.remember(record);
         return { id: String(record.id), outs: outputsOf(inputs, record, key, s) };
       } catch (error) {
+        letGo();
         throw initFailure(error, "create", inputs, record, s);
       }
     },
@@ -440,8 +447,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
-      // The live record just before the update (updates arriving together share one listing).
-      const live = await s.snapshot.find(Number(id), { maxAgeMs: LIVE_READ_MAX_AGE_MS });
+      // The live record, read after the update began (updates arriving together share one listing).
+      const live = await s.snapshot.find(Number(id), { fresh: true });
       if (!live) {
         await assertOwnAccount(s, id, old, `update key ${id}`);
         throw new KeyNotFoundError(

@@ -20,16 +20,17 @@
  *   never sent again (a late commit would become a stray key). Listings continue, backing off,
  *   for `unknownOutcomeWindowMs`; a matching key that appears is claimed, and when none has by
  *   then the create fails with an error that names the key to look for.
- * - **Coalescing.** One listing serves every create that is waiting at that moment; a round starts
- *   once no create of this process is still being sent and none was started for a short quiet
- *   period (the engine starts creates one by one, a few ms apart), or after `gatherMs` at the
- *   latest, so a burst of parallel creates costs one listing, not one each.
+ * - **Group commit.** At most one listing is in flight. A create whose answer arrived asks for
+ *   one; creates answered while it is in flight (or waiting for a connection slot or a rate-limit
+ *   pause) join the next, which starts as soon as it returns. Which creates a listing serves is
+ *   decided when its first page actually goes on the wire, so the grouping does not depend on
+ *   how far apart the engine starts creates, and a create held back by the rate limit holds back
+ *   nobody else's id.
  */
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
 import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "./errors.js";
 import { canonicalIpEntry } from "./ip.js";
-import { whenQuiet } from "./whenQuiet.js";
 
 export interface CreatedKeyResolverOptions {
   /**
@@ -53,21 +54,6 @@ export interface CreatedKeyResolverOptions {
    * @default () => undefined
    */
   ownerId?: (mustKnow: boolean) => Promise<number | undefined>;
-  /**
-   * A listing round waits until no create was started for this long (and none is being sent).
-   * @default 40
-   * @example { quietMs: 20 }
-   */
-  quietMs?: number;
-  /**
-   * Longest wait for parallel creates before a listing round starts anyway. Creates held back
-   * by a rate limit (new-api: 180 requests per 180 s) are still being sent; waiting for them
-   * costs nothing they would not wait anyway and saves a listing from the same budget, so the
-   * default is the HTTP retry budget, within which every create finishes or fails.
-   * @default 300_000
-   * @example { gatherMs: 50 }
-   */
-  gatherMs?: number;
   /**
    * Listing rounds a successful create may miss its key before it fails; also how many listings
    * in a row may fail (they are retried with backoff) before the waiting creates fail.
@@ -101,8 +87,6 @@ export class CreatedKeyResolver {
   private readonly pending = new Set<PendingCreate>();
   private roundRunning = false;
   private roundWanted = false;
-  private gathering = false;
-  private lastStartedAt = 0;
 
   constructor(
     private readonly client: CometApiClient,
@@ -111,8 +95,6 @@ export class CreatedKeyResolver {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
       unknownOutcomeWindowMs: options.unknownOutcomeWindowMs ?? 60_000,
-      quietMs: options.quietMs ?? 40,
-      gatherMs: options.gatherMs ?? 300_000,
       maxMisses: options.maxMisses ?? 4,
     };
     this.ownerId = options.ownerId ?? (async () => undefined);
@@ -132,7 +114,6 @@ export class CreatedKeyResolver {
       pending.settle = resolve;
     });
     this.pending.add(pending);
-    this.lastStartedAt = Date.now();
     try {
       await this.client.createKey(fields);
       pending.phase = "sent";
@@ -152,11 +133,6 @@ export class CreatedKeyResolver {
     return result;
   }
 
-  /** True while creates of this process are being sent or resolved. */
-  get busy(): boolean {
-    return this.pending.size > 0;
-  }
-
   /** Highest key id known to exist; the first call in a process costs one small listing. */
   private async baseline(): Promise<number> {
     if (this.knownMaxId !== undefined) return this.knownMaxId;
@@ -174,28 +150,14 @@ export class CreatedKeyResolver {
     return this.knownMaxId;
   }
 
-  /** Asks for a listing round; rounds run one at a time, and one asked for during a round runs after it. */
+  /** Asks for a listing round: one starts now unless one is in flight, which then starts the next. */
   private requestRound(delayMs = 0): void {
     if (delayMs > 0) {
       setTimeout(() => this.requestRound(), delayMs).unref();
       return;
     }
     this.roundWanted = true;
-    if (this.roundRunning || this.gathering) return;
-    // Let parallel creates finish sending so one listing serves them all, within gatherMs.
-    this.gathering = true;
-    const moreComing = () =>
-      [...this.pending].some((p) => p.phase === "sending") ||
-      Date.now() - this.lastStartedAt < this.options.quietMs;
-    whenQuiet(moreComing, this.options.gatherMs, () => {
-      this.gathering = false;
-      this.startRound();
-    });
-  }
-
-  /** Runs one round; one asked for meanwhile gathers again afterwards. */
-  private startRound(): void {
-    if (this.roundRunning || !this.roundWanted) return;
+    if (this.roundRunning) return;
     this.roundRunning = true;
     this.roundWanted = false;
     void this.runRound().finally(() => {
@@ -205,18 +167,22 @@ export class CreatedKeyResolver {
   }
 
   private async runRound(): Promise<void> {
-    // Only creates answered before the listing is sent are sure to have their key in it.
-    const waiting = [...this.pending].filter((p) => p.phase !== "sending");
-    if (waiting.length === 0) return;
-    const answeredBefore = new Set(waiting);
+    const answered = () => [...this.pending].filter((p) => p.phase !== "sending");
+    if (answered().length === 0) return;
     const floor = Math.min(...[...this.pending].map((p) => p.baselineId));
+    // Only creates answered before the listing went on the wire are sure to have their key in it.
+    let answeredBefore = new Set<PendingCreate>();
     let fresh: ApiKeyRecord[];
     try {
-      fresh = await this.ownKeys(await this.listNewerThan(floor));
+      fresh = await this.ownKeys(
+        await this.listNewerThan(floor, () => {
+          answeredBefore = new Set(answered());
+        }),
+      );
     } catch (error) {
       // The listing is safe to repeat: try again a few times, backing off, before giving up.
       let retryIn = 0;
-      for (const p of waiting) {
+      for (const p of answered()) {
         p.listFailures += 1;
         if (p.listFailures < this.options.maxMisses) {
           retryIn = Math.max(retryIn, 250 * 2 ** (p.listFailures - 1));
@@ -236,7 +202,7 @@ export class CreatedKeyResolver {
       if (retryIn > 0) this.requestRound(retryIn);
       return;
     }
-    for (const p of waiting) p.listFailures = 0;
+    for (const p of answeredBefore) p.listFailures = 0;
     const groups = new Map<string, PendingCreate[]>();
     for (const p of this.pending) groups.set(p.fingerprint, [...(groups.get(p.fingerprint) ?? []), p]);
     let retryIn = 0;
@@ -321,15 +287,20 @@ export class CreatedKeyResolver {
     return records.filter((r) => r.userId === undefined || r.userId === owner);
   }
 
-  /** Keys with an id above `floor`, newest first, paging as deep as needed. */
-  private async listNewerThan(floor: number): Promise<ApiKeyRecord[]> {
-    const found: ApiKeyRecord[] = [];
+  /**
+   * Keys with an id above `floor`, newest first, paging as deep as needed; `onFirstSend` runs
+   * right before the first page is sent. A key created meanwhile shifts the pages: a record seen
+   * twice counts once.
+   */
+  private async listNewerThan(floor: number, onFirstSend: () => void): Promise<ApiKeyRecord[]> {
+    const found = new Map<number, ApiKeyRecord>();
     for (let page = 1; ; page += 1) {
-      const result = await this.client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
+      const onSend = page === 1 ? onFirstSend : undefined;
+      const result = await this.client.listKeys({ page, pageSize: MAX_PAGE_SIZE, onSend });
       if (page === 1 && result.items[0]) this.observeMaxId(result.items[0].id);
-      found.push(...result.items.filter((r) => r.id > floor));
+      for (const r of result.items) if (r.id > floor) found.set(r.id, r);
       const last = result.items.at(-1);
-      if (result.items.length < MAX_PAGE_SIZE || !last || last.id <= floor) return found;
+      if (result.items.length < MAX_PAGE_SIZE || !last || last.id <= floor) return [...found.values()];
     }
   }
 }

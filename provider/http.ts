@@ -94,6 +94,12 @@ export interface ApiRequest {
    * 20 per 20 minutes): its 429s pause only the requests of that class.
    */
   limit?: "reveal";
+  /**
+   * Called right before each attempt goes on the wire (after any wait for a connection slot or a
+   * rate-limit pause): the answer reflects the server's state from then on. Group commit uses it
+   * to know which of its callers a listing is sure to include.
+   */
+  onSend?: () => void;
 }
 
 /** Counters, for the benchmark and for tests that prove request economy. */
@@ -225,6 +231,7 @@ export class HttpTransport {
       try {
         // The shared limit is checked with the slot in hand, right before sending.
         if (!(await pass(this.gate))) return outOfBudget();
+        req.onSend?.();
         return await this.send(req);
       } finally {
         this.slots.release();

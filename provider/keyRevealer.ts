@@ -1,42 +1,39 @@
 /**
  * `KeyRevealer`: fetches full key values, as few times as possible.
  *
- * The reveal endpoints are the service's most tightly rate-limited (new-api: 20 per 20 minutes
- * per IP): a reveal spent on one key is a reveal not spent on a hundred. So reveals are gathered
- * into one batch request (`POST /api/token/batch/keys`, up to 100 ids): a batch goes out once no
- * create of this process is being sent or resolved and no other reveal was asked for during a
- * short quiet period (creates arrive one by one when the engine starts them one by one), and at
- * the latest after `maxGatherMs`. Reveals asked for while a batch is on its way (or waiting out a
- * 429) form the next batch. A server without the batch route (404) is remembered and served one
- * key at a time.
+ * The reveal endpoints fall under new-api's strictest limit: the "critical" bucket, 20 requests
+ * per 20 minutes per IP, shared with console login, registration and 2FA (a run that spends it
+ * locks the user out of the console until the window passes). So reveals are gathered into one
+ * batch request (`POST /api/token/batch/keys`, up to 100 ids). The gather is driven by events,
+ * not by polling:
+ *
+ * - a create that will need its value takes a hold (`expect()`) when it starts and lets go when
+ *   it asks for the value or fails; while holds are out, a batch waits for them;
+ * - with no hold out, a batch goes once `quietMs` pass without a new reveal (each one resets it);
+ * - a batch of 100 goes at once, and any batch goes `maxGatherMs` after its first reveal.
+ *
+ * Reveals asked for while a batch is on its way (or waiting out a 429) form the next batch. A
+ * server without the batch route (404) is remembered and served one key at a time.
  */
 import type { CometApiClient } from "./client.js";
 import { HttpStatusError } from "./errors.js";
-import { whenQuiet } from "./whenQuiet.js";
 
 const MAX_BATCH = 100;
 
 export interface KeyRevealerOptions {
   /**
-   * While this says more reveals are coming (creates still being sent or resolved), a batch
-   * waits for them, up to `maxGatherMs`.
-   * @default () => false
-   * @example { waitWhile: () => resolver.busy }
-   */
-  waitWhile?: () => boolean;
-  /**
-   * A batch waits until no other reveal was asked for during this long (and `waitWhile` is false).
+   * With no create holding the batch, it goes once no new reveal was asked for during this long.
    * @default 40
    * @example { quietMs: 20 }
    */
   quietMs?: number;
   /**
-   * Longest a reveal waits for others to join its batch. Waiting only lasts while reveals or
-   * creates keep coming, so a lone key pays just `quietMs`; when creates are slow (held back by
-   * the rate limit) a reveal saved is worth up to 20 minutes (the service allows 20 per 20
-   * minutes), so the default is the HTTP retry budget, within which every create finishes.
-   * @default 300_000
-   * @example { maxGatherMs: 200 }
+   * Longest a reveal waits for others to join its batch, counted from the batch's first reveal.
+   * Creates held back by the rate limit keep their holds; the bound keeps their neighbours'
+   * values from waiting on them for long, and at one partial batch per 120 s a run spends at
+   * most half of the 20-per-20-minutes bucket it shares with console login.
+   * @default 120_000
+   * @example { maxGatherMs: 10_000 }
    */
   maxGatherMs?: number;
 }
@@ -50,10 +47,10 @@ interface Waiter {
 export class KeyRevealer {
   private queue: Waiter[] = [];
   private flushing = false;
-  private scheduled = false;
   private batchSupported = true;
-  private lastAskedAt = 0;
-  private readonly waitWhile: () => boolean;
+  private holds = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly quietMs: number;
   private readonly maxGatherMs: number;
 
@@ -61,44 +58,64 @@ export class KeyRevealer {
     private readonly client: CometApiClient,
     options: KeyRevealerOptions = {},
   ) {
-    this.waitWhile = options.waitWhile ?? (() => false);
     this.quietMs = options.quietMs ?? 40;
-    this.maxGatherMs = options.maxGatherMs ?? 300_000;
+    this.maxGatherMs = options.maxGatherMs ?? 120_000;
+  }
+
+  /**
+   * Says a reveal is on its way (a create was started): batches wait for it. Call the returned
+   * function once, when that reveal was asked for or will not be.
+   * @example const letGo = revealer.expect(); try { ... revealer.reveal(id) ... } finally { letGo(); }
+   */
+  expect(): () => void {
+    this.holds += 1;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds -= 1;
+      this.arm();
+    };
   }
 
   /** The full value of key `id`, without `sk-`. */
   reveal(id: number): Promise<string> {
     return new Promise((resolve, reject) => {
       this.queue.push({ id, resolve, reject });
-      this.lastAskedAt = Date.now();
-      this.schedule();
+      this.deadlineTimer ??= setTimeout(() => this.flushNow(), this.maxGatherMs);
+      clearTimeout(this.quietTimer);
+      this.quietTimer = undefined;
+      this.arm();
     });
   }
 
-  private schedule(): void {
-    if (this.flushing || this.scheduled) return;
-    this.scheduled = true;
-    const moreComing = () =>
-      this.queue.length < MAX_BATCH && (this.waitWhile() || Date.now() - this.lastAskedAt < this.quietMs);
-    // First look after this tick: reveals asked for in the same tick always share the batch.
-    setImmediate(() =>
-      whenQuiet(moreComing, this.maxGatherMs, () => {
-        this.scheduled = false;
-        void this.flush();
-      }),
-    );
+  /** Decides, after an event, whether the batch goes now, after a quiet period, or waits. */
+  private arm(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    if (this.queue.length >= MAX_BATCH) this.flushNow();
+    else if (this.holds === 0 && !this.quietTimer)
+      this.quietTimer = setTimeout(() => this.flushNow(), this.quietMs);
+  }
+
+  private flushNow(): void {
+    clearTimeout(this.quietTimer);
+    clearTimeout(this.deadlineTimer);
+    this.quietTimer = undefined;
+    this.deadlineTimer = undefined;
+    if (this.flushing || this.queue.length === 0) return;
+    void this.flush();
   }
 
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.revealBatch(batch);
-      }
+      await this.revealBatch(this.queue.splice(0, MAX_BATCH));
     } finally {
       this.flushing = false;
     }
+    this.arm();
   }
 
   private async revealBatch(batch: Waiter[]): Promise<void> {

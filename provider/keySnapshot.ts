@@ -1,11 +1,16 @@
 /**
- * `KeySnapshot`: one paged listing of all keys, shared by the reads of a refresh.
+ * `KeySnapshot`: the reads of many keys, served by as few requests as possible.
  *
- * `pulumi refresh` reads every key; one GET each would spend the service's rate limit (new-api:
- * 180 requests per 180 s) on a few hundred keys. Instead, reads that arrive together share one
- * listing (⌈keys/100⌉ requests). A read alone gets one GET. A key missing from the listing is
- * confirmed with a GET before it is reported gone, and this process's own writes update the
- * snapshot, so it never serves its own stale data.
+ * `pulumi refresh` reads every key, and an update reads its key's live quota first; one GET each
+ * would spend the service's rate limit (new-api: 180 requests per 180 s) on a few hundred keys.
+ * Reads are served by group commit instead: at most one round is in flight, and the reads that
+ * arrive meanwhile form the next round, which starts as soon as it returns (no timer decides
+ * what joins). A round of one key is a GET (so a refresh costs one GET, for the read the engine
+ * starts first, plus ⌈keys/100⌉ listing pages for all the others); a larger round lists the keys
+ * unless a GET each is cheaper. A complete listing serves later reads for `ttlMs`, except
+ * `fresh` reads (updates), which always wait for a round that starts after they asked. A key
+ * missing from a listing is confirmed with a GET before it is reported gone, and this process's
+ * own writes update the cached listing, so it never serves its own stale data.
  */
 import type { ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
@@ -13,102 +18,141 @@ import { KeyNotFoundError } from "./errors.js";
 
 export interface KeySnapshotOptions {
   /**
-   * How long a listing serves later reads.
+   * How long a listing serves later reads that are not `fresh`.
    * @default 30_000
-   * @example { ttlMs: 0 } // every read wave lists again
+   * @example { ttlMs: 0 } // every read joins a new round
    */
   ttlMs?: number;
-  /**
-   * How long the first read waits for others before deciding between one GET and a listing.
-   * @default 25
-   * @example { gatherMs: 5 }
-   */
-  gatherMs?: number;
 }
 
 interface Listing {
   takenAt: number;
-  byId: Promise<Map<number, ApiKeyRecord>>;
+  byId: Map<number, ApiKeyRecord>;
+}
+
+interface Round {
+  readonly ids: Set<number>;
+  /** Some read of the round must not be served by an earlier listing. */
+  fresh: boolean;
+  readonly done: Promise<Map<number, ApiKeyRecord | undefined>>;
+  start(): void;
 }
 
 export class KeySnapshot {
   private readonly ttlMs: number;
-  private readonly gatherMs: number;
   private listing: Listing | undefined;
-  private gathering: { count: number; decided: Promise<boolean> } | undefined;
+  private running: Round | undefined;
+  private next: Round | undefined;
+  /** Keys in the account at the last listing: decides whether a round lists or GETs. */
+  private lastTotal: number | undefined;
 
   constructor(
     private readonly client: CometApiClient,
     options: KeySnapshotOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 30_000;
-    this.gatherMs = options.gatherMs ?? 25;
   }
 
   /**
-   * The live record of key `id`, or undefined when it no longer exists. `maxAgeMs` asks for a
-   * fresher listing than the snapshot's TTL (updates use a few seconds: "read just before").
+   * The live record of key `id`, or undefined when it no longer exists. `fresh` asks for a read
+   * sent after this call (an update's "read just before"); otherwise a listing up to `ttlMs` old
+   * serves.
    */
-  async find(id: number, options: { maxAgeMs?: number } = {}): Promise<ApiKeyRecord | undefined> {
-    const listing = await this.currentListing(Math.min(options.maxAgeMs ?? this.ttlMs, this.ttlMs));
-    const listed = listing ? (await listing.byId).get(id) : undefined;
-    if (listed) return listed;
+  async find(id: number, options: { fresh?: boolean } = {}): Promise<ApiKeyRecord | undefined> {
+    const cached = this.listing;
+    if (!options.fresh && cached && Date.now() - cached.takenAt <= this.ttlMs) {
+      const listed = cached.byId.get(id);
+      if (listed) return listed;
+      return this.getOrUndefined(id);
+    }
+    const byId = await this.join(id, options.fresh === true).done;
+    return byId.has(id) ? byId.get(id) : this.getOrUndefined(id);
+  }
+
+  /** Records this process's own write. */
+  remember(record: ApiKeyRecord): void {
+    this.listing?.byId.set(record.id, record);
+  }
+
+  /** Records this process's own delete. */
+  forget(id: number): void {
+    this.listing?.byId.delete(id);
+  }
+
+  /** Adds `id` to the next round, starting it now when no round is in flight. */
+  private join(id: number, fresh: boolean): Round {
+    this.next ??= this.newRound();
+    const round = this.next;
+    round.ids.add(id);
+    round.fresh ||= fresh;
+    if (!this.running) this.startNext();
+    return round;
+  }
+
+  private startNext(): void {
+    const round = this.next;
+    if (!round) return;
+    this.next = undefined;
+    this.running = round;
+    round.start();
+    const next = () => {
+      this.running = undefined;
+      this.startNext();
+    };
+    round.done.then(next, next);
+  }
+
+  /**
+   * A round, served the cheapest way it can be: from a listing taken while it waited (when no
+   * read of it is `fresh`); by a GET for a lone key, or a GET each when the last listing showed
+   * more pages than the round has keys; else by a listing, stopping after page 1 when GETs for the keys not on it cost less
+   * than the other pages. `done` maps ids to records; a key a GET found gone maps to undefined.
+   */
+  private newRound(): Round {
+    let start = () => {};
+    const done = new Promise<Map<number, ApiKeyRecord | undefined>>((resolve, reject) => {
+      start = () => void this.serve(round).then(resolve, reject);
+    });
+    done.catch(() => undefined);
+    const round: Round = { ids: new Set<number>(), fresh: false, done, start: () => start() };
+    return round;
+  }
+
+  private async serve(round: Round): Promise<Map<number, ApiKeyRecord | undefined>> {
+    const cached = this.listing;
+    if (!round.fresh && cached && Date.now() - cached.takenAt <= this.ttlMs) return cached.byId;
+    const ids = [...round.ids];
+    const knownPages = Math.max(1, Math.ceil((this.lastTotal ?? 0) / MAX_PAGE_SIZE));
+    if (ids.length === 1 || knownPages > ids.length) return this.getEach(ids);
+    const takenAt = Date.now();
+    const first = await this.client.listKeys({ page: 1, pageSize: MAX_PAGE_SIZE });
+    this.lastTotal = first.total;
+    const listed = new Map(first.items.map((r) => [r.id, r]));
+    const pages = Math.ceil(first.total / MAX_PAGE_SIZE);
+    const missing = ids.filter((id) => !listed.has(id));
+    if (pages > 1 && pages - 1 > missing.length)
+      return new Map([...listed, ...(await this.getEach(missing))]);
+    const rest = await Promise.all(
+      Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
+        this.client.listKeys({ page: i + 2, pageSize: MAX_PAGE_SIZE }),
+      ),
+    );
+    for (const page of rest) for (const record of page.items) listed.set(record.id, record);
+    this.listing = { takenAt, byId: listed };
+    return listed;
+  }
+
+  private async getEach(ids: number[]): Promise<Map<number, ApiKeyRecord | undefined>> {
+    const records = await Promise.all(ids.map((id) => this.getOrUndefined(id)));
+    return new Map(ids.map((id, i) => [id, records[i]]));
+  }
+
+  private async getOrUndefined(id: number): Promise<ApiKeyRecord | undefined> {
     try {
       return await this.client.getKey(id);
     } catch (error) {
       if (error instanceof KeyNotFoundError) return undefined;
       throw error;
     }
-  }
-
-  /** Records this process's own write. */
-  remember(record: ApiKeyRecord): void {
-    void this.listing?.byId.then((byId) => byId.set(record.id, record)).catch(() => undefined);
-  }
-
-  /** Records this process's own delete. */
-  forget(id: number): void {
-    void this.listing?.byId.then((byId) => byId.delete(id)).catch(() => undefined);
-  }
-
-  /** A fresh listing to read from, or undefined when this read is alone and should GET. */
-  private async currentListing(maxAgeMs: number): Promise<Listing | undefined> {
-    if (this.listing && Date.now() - this.listing.takenAt <= maxAgeMs) return this.listing;
-    if (!this.gathering) {
-      const gathering = {
-        count: 0,
-        decided: new Promise<boolean>((resolve) =>
-          setTimeout(() => resolve(gathering.count > 1), this.gatherMs),
-        ),
-      };
-      this.gathering = gathering;
-      void gathering.decided.then(() => {
-        if (this.gathering === gathering) this.gathering = undefined;
-      });
-    }
-    const gathering = this.gathering;
-    gathering.count += 1;
-    if (!(await gathering.decided)) return undefined;
-    if (!this.listing || Date.now() - this.listing.takenAt > maxAgeMs) {
-      const listing: Listing = { takenAt: Date.now(), byId: this.listAll() };
-      listing.byId.catch(() => {
-        if (this.listing === listing) this.listing = undefined;
-      });
-      this.listing = listing;
-    }
-    return this.listing;
-  }
-
-  private async listAll(): Promise<Map<number, ApiKeyRecord>> {
-    const first = await this.client.listKeys({ page: 1, pageSize: MAX_PAGE_SIZE });
-    const pages = Math.ceil(first.total / MAX_PAGE_SIZE);
-    const rest = await Promise.all(
-      Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
-        this.client.listKeys({ page: i + 2, pageSize: MAX_PAGE_SIZE }),
-      ),
-    );
-    const byId = new Map<number, ApiKeyRecord>();
-    for (const page of [first, ...rest]) for (const record of page.items) byId.set(record.id, record);
-    return byId;
   }
 }

@@ -41,7 +41,14 @@ export function describeCombination(s: BehaviourSwitches): string {
   ].join(" ");
 }
 
-/** A provider connected to the emulator, with timeouts and delays short enough for tests. */
+/**
+ * A provider connected to the emulator, with timeouts and delays short enough for tests: the
+ * HTTP timeouts and retry pauses, and the unknown-outcome window (60 s by default), shrink so a
+ * fault test takes seconds; no listing is reused (`ttlMs: 0`) so each step reads the server; a
+ * lone reveal goes at once (`quietMs: 0`). The batching itself has no timing knob left: the same
+ * paths run at the production defaults in test/integration/provider/concurrency.test.ts and
+ * test/integration/provider/defaultBatching.test.ts.
+ */
 export function testProvider(
   emu: RunningEmulator,
   overrides: CometApiKeyProviderOptions = {},
@@ -49,7 +56,7 @@ export function testProvider(
   return createCometApiKeyProvider({
     connection: { baseUrl: emu.url, accessToken: emu.accessToken, userId: emu.userId },
     http: { requestTimeoutMs: 1_500, retryBaseDelayMs: 10, retryMaxDelayMs: 200, retryBudgetMs: 8_000 },
-    resolver: { unknownOutcomeGraceMs: 150, unknownOutcomeWindowMs: 600, gatherMs: 20, quietMs: 0 },
+    resolver: { unknownOutcomeGraceMs: 150, unknownOutcomeWindowMs: 600 },
     snapshot: { ttlMs: 0 },
     reveals: { quietMs: 0 },
     ...overrides,

@@ -29,8 +29,8 @@ describe("model-based: the provider against the reference model", () => {
     const newProvider = () =>
       testProvider(emu, {
         http: { requestTimeoutMs: 2_000, retryBaseDelayMs: 2, retryMaxDelayMs: 20, retryBudgetMs: 8_000 },
-        resolver: { unknownOutcomeGraceMs: 20, unknownOutcomeWindowMs: 200, gatherMs: 3, quietMs: 0 },
-        snapshot: { ttlMs: 0, gatherMs: 3 },
+        resolver: { unknownOutcomeGraceMs: 20, unknownOutcomeWindowMs: 200 },
+        snapshot: { ttlMs: 0 },
       });
     try {
       await fc.assert(

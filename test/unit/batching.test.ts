@@ -1,0 +1,266 @@
+/**
+ * The batching of listings, reads and reveals, step by step: a scripted client answers each
+ * request when the test says so, and the revealer's timers run on a fake clock. Nothing here
+ * depends on how fast the machine is.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ApiKeyRecord } from "../../provider/client";
+import { CreatedKeyResolver } from "../../provider/createdKeyResolver";
+import { KeyRevealer } from "../../provider/keyRevealer";
+import { KeySnapshot } from "../../provider/keySnapshot";
+import { fieldsNamed, pageOf, recordOf, ScriptedClient, settle } from "../support/scriptedClient";
+
+describe("CreatedKeyResolver: group commit of listings", () => {
+  /** A resolver past its baseline listing (an empty account). */
+  async function resolverWithBaseline(script: ScriptedClient) {
+    const resolver = new CreatedKeyResolver(script.asClient());
+    const warmUp = resolver.createKey(fieldsNamed("warm-up"));
+    await settle();
+    script.open("list")[0]?.answer(pageOf([]));
+    await settle();
+    script.open("create")[0]?.answer(undefined);
+    await settle();
+    script.open("list")[0]?.answer(pageOf([recordOf(1, fieldsNamed("warm-up"))]));
+    expect((await warmUp).id).toBe(1);
+    return resolver;
+  }
+
+  it("keeps one listing in flight; creates answered meanwhile join the next", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const listingsBefore = script.calls.filter((c) => c.kind === "list").length;
+    const a = resolver.createKey(fieldsNamed("a"));
+    const b = resolver.createKey(fieldsNamed("b"));
+    const c = resolver.createKey(fieldsNamed("c"));
+    await settle();
+    const [createA, createB, createC] = script.open("create");
+    createA?.answer(undefined);
+    await settle();
+    expect(script.open("list")).toHaveLength(1);
+    createB?.answer(undefined);
+    createC?.answer(undefined);
+    await settle();
+    expect(script.open("list")).toHaveLength(1); // B and C wait for the next round
+    script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("a"))]));
+    expect((await a).id).toBe(2);
+    await settle();
+    expect(script.open("list")).toHaveLength(1); // the next round started when the first returned
+    script
+      .open("list")[0]
+      ?.answer(
+        pageOf([recordOf(2, fieldsNamed("a")), recordOf(3, fieldsNamed("b")), recordOf(4, fieldsNamed("c"))]),
+      );
+    expect([(await b).id, (await c).id]).toEqual([3, 4]);
+    expect(script.calls.filter((call) => call.kind === "list").length - listingsBefore).toBe(2);
+  });
+
+  it("gives a finished create its id while another create is still held back", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const slow = resolver.createKey(fieldsNamed("slow"));
+    const quick = resolver.createKey(fieldsNamed("quick"));
+    await settle();
+    const [createSlow, createQuick] = script.open("create");
+    createQuick?.answer(undefined);
+    await settle();
+    script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("quick"))]));
+    expect((await quick).id).toBe(2);
+    createSlow?.answer(undefined);
+    await settle();
+    script
+      .open("list")[0]
+      ?.answer(pageOf([recordOf(2, fieldsNamed("quick")), recordOf(3, fieldsNamed("slow"))]));
+    expect((await slow).id).toBe(3);
+  });
+
+  it("serves every create answered before the listing went on the wire, not before it was asked for", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    script.sendListingsAtOnce = false; // the listing waits for a connection slot
+    const a = resolver.createKey(fieldsNamed("a"));
+    const b = resolver.createKey(fieldsNamed("b"));
+    await settle();
+    const [createA, createB] = script.open("create");
+    createA?.answer(undefined);
+    await settle();
+    const listing = script.open("list")[0];
+    createB?.answer(undefined); // answered while the listing still waits
+    await settle();
+    listing?.send();
+    listing?.answer(pageOf([recordOf(2, fieldsNamed("a")), recordOf(3, fieldsNamed("b"))]));
+    expect([(await a).id, (await b).id]).toEqual([2, 3]);
+    await settle();
+    expect(script.open("list")).toHaveLength(0); // no second round: both were served
+  });
+
+  it("does not let a create claim from a listing sent before an identical sibling was answered", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const first = resolver.createKey(fieldsNamed("same"));
+    const second = resolver.createKey(fieldsNamed("same"));
+    await settle();
+    const [createFirst, createSecond] = script.open("create");
+    createFirst?.answer(undefined);
+    await settle();
+    // The sibling's key may already be in this listing: who owns which is undecidable yet.
+    script
+      .open("list")[0]
+      ?.answer(pageOf([recordOf(2, fieldsNamed("same")), recordOf(3, fieldsNamed("same"))]));
+    await settle();
+    createSecond?.answer(undefined);
+    await settle();
+    script
+      .open("list")[0]
+      ?.answer(pageOf([recordOf(2, fieldsNamed("same")), recordOf(3, fieldsNamed("same"))]));
+    expect([(await first).id, (await second).id]).toEqual([2, 3]);
+  });
+});
+
+describe("KeySnapshot: group commit of reads", () => {
+  const records = [1, 2, 3, 4].map((id) => recordOf(id, fieldsNamed(`k${id}`)));
+
+  it("sends the first read at once, alone; reads arriving meanwhile share one listing", async () => {
+    const script = new ScriptedClient();
+    const snapshot = new KeySnapshot(script.asClient());
+    const first = snapshot.find(1, { fresh: true });
+    const rest = [2, 3, 4].map((id) => snapshot.find(id, { fresh: true }));
+    await settle();
+    expect(script.calls.map((c) => c.kind)).toEqual(["get"]);
+    script.open("get")[0]?.answer(records[0]);
+    expect((await first)?.id).toBe(1);
+    await settle();
+    expect(script.calls.map((c) => c.kind)).toEqual(["get", "list"]);
+    script.open("list")[0]?.answer(pageOf(records));
+    expect((await Promise.all(rest)).map((r) => r?.id)).toEqual([2, 3, 4]);
+  });
+
+  it("never serves a fresh read from a listing taken before it asked", async () => {
+    const script = new ScriptedClient();
+    const snapshot = new KeySnapshot(script.asClient(), { ttlMs: 60_000 });
+    const wave = [1, 2, 3].map((id) => snapshot.find(id));
+    await settle();
+    script.open("get")[0]?.answer(records[0]);
+    await settle();
+    script.open("list")[0]?.answer(pageOf(records));
+    await Promise.all(wave);
+    const callsAfterWave = script.calls.length;
+    const refreshRead = await snapshot.find(4); // served by the cached listing
+    expect([refreshRead?.id, script.calls.length]).toEqual([4, callsAfterWave]);
+    const callsBefore = script.calls.length;
+    const fresh = snapshot.find(4, { fresh: true });
+    await settle();
+    expect(script.calls.length).toBe(callsBefore + 1);
+    const live: ApiKeyRecord = { ...(records[3] as ApiKeyRecord), usedQuota: 40 };
+    script.open("get")[0]?.answer(live);
+    expect((await fresh)?.usedQuota).toBe(40);
+  });
+
+  it("reads a GET each when the last listing showed more pages than the round has keys", async () => {
+    const script = new ScriptedClient();
+    const snapshot = new KeySnapshot(script.asClient());
+    const many = Array.from({ length: 350 }, (_, i) => recordOf(i + 1, fieldsNamed(`k${i + 1}`)));
+    const wave = [1, 2, 3].map((id) => snapshot.find(id, { fresh: true }));
+    await settle();
+    script.open("get")[0]?.answer(many[0]);
+    await settle();
+    const page1 = { page: 1, pageSize: 100, total: 350, items: [...many].reverse().slice(0, 100) };
+    script.open("list")[0]?.answer(page1); // ids 2 and 3 are not on page 1: two GETs beat three pages
+    await settle();
+    expect(script.open("get").map((c) => c.args)).toEqual([2, 3]);
+    for (const call of script.open("get")) call.answer(many[(call.args as number) - 1]);
+    expect((await Promise.all(wave)).map((r) => r?.id)).toEqual([1, 2, 3]);
+    const next = [4, 5].map((id) => snapshot.find(id, { fresh: true }));
+    await settle();
+    expect(script.open("get").map((c) => c.args)).toEqual([4]); // alone again
+    script.open("get")[0]?.answer(many[3]);
+    await settle();
+    expect(script.open("get").map((c) => c.args)).toEqual([5]); // alone as well
+    script.open("get")[0]?.answer(many[4]);
+    expect((await Promise.all(next)).map((r) => r?.id)).toEqual([4, 5]);
+  });
+});
+
+describe("KeyRevealer: an event-driven, bounded gather", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function revealed(script: ScriptedClient) {
+    return script.calls.filter((c) => c.kind === "reveal").map((c) => c.args);
+  }
+
+  it("waits while creates hold the batch, then sends one batch once the last lets go", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    const holds = [1, 2, 3].map(() => revealer.expect());
+    const values = [1, 2, 3].map((id, i) => {
+      const value = revealer.reveal(id);
+      if (i < 2) holds[i]?.();
+      return value;
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(revealed(script)).toEqual([]); // the third create still holds it
+    holds[2]?.();
+    await vi.advanceTimersByTimeAsync(39);
+    expect(revealed(script)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(revealed(script)).toEqual([[1, 2, 3]]);
+    script.open("reveal")[0]?.answer(new Map([1, 2, 3].map((id) => [id, `value${id}`])));
+    expect(await Promise.all(values)).toEqual(["value1", "value2", "value3"]);
+  });
+
+  it("restarts the quiet period on every reveal", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    void revealer.reveal(1);
+    await vi.advanceTimersByTimeAsync(30);
+    void revealer.reveal(2);
+    await vi.advanceTimersByTimeAsync(30);
+    void revealer.reveal(3);
+    await vi.advanceTimersByTimeAsync(39);
+    expect(revealed(script)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(revealed(script)).toEqual([[1, 2, 3]]);
+  });
+
+  it("sends a batch 120 s after its first reveal even while a create still holds it", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    revealer.expect(); // a create held back by the rate limit
+    void revealer.reveal(7);
+    await vi.advanceTimersByTimeAsync(119_999);
+    expect(revealed(script)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(revealed(script)).toEqual([7]);
+  });
+
+  it("sends a full batch of 100 at once", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    revealer.expect();
+    for (let id = 1; id <= 100; id += 1) void revealer.reveal(id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(revealed(script)).toEqual([Array.from({ length: 100 }, (_, i) => i + 1)]);
+  });
+
+  it("gathers the reveals asked for while a batch is on its way into the next batch", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    void revealer.reveal(1);
+    void revealer.reveal(2);
+    await vi.advanceTimersByTimeAsync(40);
+    void revealer.reveal(3);
+    void revealer.reveal(4);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(revealed(script)).toEqual([[1, 2]]);
+    script.open("reveal")[0]?.answer(new Map([1, 2].map((id) => [id, `v${id}`])));
+    await vi.advanceTimersByTimeAsync(40);
+    expect(revealed(script)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+});
