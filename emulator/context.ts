@@ -1,7 +1,7 @@
 import type { EmulatorClock } from "./clock";
 import type { RateLimiter } from "./rateLimit";
+import type { EmulatorSwitches } from "./settings";
 import type { EmulatorStore } from "./store";
-import type { EmulatorSwitches } from "./switches";
 
 /** Everything a handler needs; `switches` is live (changed at run time by the control API). */
 export interface EmulatorContext {

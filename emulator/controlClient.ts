@@ -4,8 +4,8 @@
  */
 import type { RequestCounts } from "./counts";
 import type { FaultSpec } from "./faults";
+import type { EmulatorSwitches } from "./settings";
 import type { EmulatorKeyRecord, EmulatorUser } from "./store";
-import type { EmulatorSwitches } from "./switches";
 
 export interface EmulatorControl {
   getSwitches(): Promise<EmulatorSwitches>;

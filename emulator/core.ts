@@ -7,8 +7,10 @@ import { RequestCounter } from "./counts";
 import { FaultRegistry } from "./faults";
 import { applyLazyFlips, charge } from "./modelApi";
 import { RateLimiter } from "./rateLimit";
+import { SettingError } from "./settingKinds";
+import type { EmulatorSwitches } from "./settings";
 import type { EmulatorKeyRecord, EmulatorStore, EmulatorUser } from "./store";
-import { type EmulatorSwitches, SwitchError, validateSwitchPatch } from "./switches";
+import { validateSwitchPatch } from "./switchPatch";
 
 export class ControlError extends Error {
   constructor(
@@ -94,7 +96,7 @@ export class EmulatorCore {
     try {
       valid = validateSwitchPatch(patch);
     } catch (e) {
-      if (e instanceof SwitchError) throw new ControlError(e.message);
+      if (e instanceof SettingError) throw new ControlError(e.message);
       throw e;
     }
     Object.assign(this.ctx.switches, valid);

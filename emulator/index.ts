@@ -10,38 +10,26 @@
 import { type EmulatorControl, EmulatorControlClient } from "./controlClient";
 import { EmulatorCore } from "./core";
 import { EmulatorServer } from "./server";
+import {
+  defaultSwitches,
+  type EmulatorOptions,
+  type EmulatorSwitches,
+  START_OPTIONS,
+  SWITCH_NAMES,
+} from "./settings";
 import { EmulatorStore, type EmulatorUser, randomAccessToken } from "./store";
-import { defaultSwitches, type EmulatorSwitches, SWITCH_NAMES, validateSwitchPatch } from "./switches";
+import { validateSwitchPatch } from "./switchPatch";
 
 export type { EmulatorControl } from "./controlClient";
 export { EmulatorControlClient, EmulatorControlError } from "./controlClient";
 export type { RequestCounts } from "./counts";
 export type { FaultKind, FaultSpec } from "./faults";
 export { EMULATOR_MODELS } from "./modelApi";
+export type { RateLimitSettings } from "./rateLimitSettings";
+export { DEFAULT_RATE_LIMITS } from "./rateLimitSettings";
+export type { EmulatorOptions, EmulatorStartOptions, EmulatorSwitches } from "./settings";
+export { defaultSwitches } from "./settings";
 export type { EmulatorKeyRecord, EmulatorUser } from "./store";
-export type { EmulatorSwitches, RateLimitSettings } from "./switches";
-export { DEFAULT_RATE_LIMITS, defaultSwitches } from "./switches";
-
-export interface EmulatorOptions extends Partial<EmulatorSwitches> {
-  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
-  port?: number;
-  /**
-   * JSON file persisting users, keys and the id counter across restarts (written atomically,
-   * coalesced; `close()` flushes). In memory only when unset.
-   * @default undefined
-   */
-  dataFile?: string;
-  /** Users to have at start (more are kept if the data file already has them). @default 1 */
-  users?: number;
-  /** Token for the control API. @default a random one (or the one in the data file) */
-  adminToken?: string;
-  /**
-   * Fixed start time, unix seconds: the clock is then frozen and moves only through the control
-   * API. When unset the clock follows real time (plus any advance).
-   * @default real time
-   */
-  clock?: number;
-}
 
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
@@ -58,10 +46,7 @@ export interface RunningEmulator {
 }
 
 function switchesFrom(options: EmulatorOptions): EmulatorSwitches {
-  const given: Record<string, unknown> = {};
-  for (const name of SWITCH_NAMES) {
-    if (options[name] !== undefined) given[name] = options[name];
-  }
+  const given = Object.fromEntries(SWITCH_NAMES.map((name) => [name, options[name]]));
   return { ...defaultSwitches(), ...validateSwitchPatch(given) };
 }
 
@@ -69,13 +54,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const switches = switchesFrom(options);
   const store = new EmulatorStore(options.dataFile, options.adminToken ?? randomAccessToken());
   if (options.adminToken !== undefined) store.adminToken = options.adminToken;
-  const wanted = Math.max(1, options.users ?? 1);
+  const wanted = Math.max(1, options.users ?? START_OPTIONS.users.default);
   while (store.listUsers().length < wanted) store.addUser();
   store.changed();
 
   const core = new EmulatorCore(switches, store, options.clock);
   const server = new EmulatorServer(core, () => store.flush());
-  const port = await server.listen(options.port ?? 0);
+  const port = await server.listen(options.port ?? START_OPTIONS.port.default);
   const url = `http://127.0.0.1:${port}`;
   const users = store.listUsers().sort((a, b) => a.userId - b.userId);
   const first = users[0] as EmulatorUser;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { optionsFromCli } from "../../../emulator/cli";
+import { optionsFromCli } from "../../../emulator/cliSettings";
 import { EmulatorControlClient } from "../../../emulator/index";
 import { send } from "./helpers";
 
