@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { optionsFromCli } from "../../../emulator/cliSettings";
+import { CLI_SETTINGS, helpText, optionsFromCli } from "../../../emulator/cliSettings";
 import { EmulatorControlClient } from "../../../emulator/index";
 import { send } from "./helpers";
 
@@ -70,6 +70,50 @@ describe("CLI", () => {
     });
     expect(() => optionsFromCli(["--mask-keys=perhaps"], {})).toThrow();
     expect(() => optionsFromCli(["--nope=1"], {})).toThrow(/unknown flag/);
+  });
+
+  it("keeps every flag and environment variable name", () => {
+    expect(CLI_SETTINGS.map((s) => `--${s.flag} ${s.env}`)).toEqual(
+      [
+        "port",
+        "data",
+        "users",
+        "admin-token",
+        "clock",
+        "require-user-header",
+        "mask-keys",
+        "name-limit",
+        "full-update-applies-status",
+        "group-check",
+        "groups",
+        "status-flips",
+        "max-user-tokens",
+        "quota-per-unit",
+        "rate-limits",
+        "charge-per-request",
+        "latency-ms",
+      ].map((flag) => `--${flag} COMETAPI_EMULATOR_${flag.replace(/-/g, "_").toUpperCase()}`),
+    );
+  });
+
+  it("names the flag or environment variable and the rule when a value is wrong", () => {
+    expect(() => optionsFromCli(["--latency-ms=x"], {})).toThrow(
+      '--latency-ms: expected a non-negative number, got "x"',
+    );
+    expect(() => optionsFromCli([], { COMETAPI_EMULATOR_PORT: "-1" })).toThrow(
+      'COMETAPI_EMULATOR_PORT: expected a non-negative integer, got "-1"',
+    );
+    expect(() => optionsFromCli(["--status-flips=sometimes"], {})).toThrow(
+      '--status-flips: expected "lazy" or "never", got "sometimes"',
+    );
+  });
+
+  it("--help lists each flag with its environment variable and default", () => {
+    expect(optionsFromCli(["--port=x", "--help"], {}).help).toBe(true);
+    const help = helpText();
+    expect(help).toContain("--data=FILE  (COMETAPI_EMULATOR_DATA; default: in memory)");
+    expect(help).toContain("--mask-keys[=true|false]  (COMETAPI_EMULATOR_MASK_KEYS; default: true)");
+    expect(help).toContain("--groups=A,B,…  (COMETAPI_EMULATOR_GROUPS; default: default,vip,auto)");
   });
 
   it("prints URL, token, user id and admin token; binds 127.0.0.1; SIGTERM flushes and exits 0", async () => {
