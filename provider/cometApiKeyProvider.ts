@@ -28,16 +28,9 @@ import {
   WrongAccountError,
 } from "./errors.js";
 import type { HttpOptions } from "./http.js";
-import {
-  type AutoNaming,
-  type CometApiKeyInputs,
-  checkInputs,
-  INPUT_PROPERTIES,
-  isUnknown,
-  parseExpiry,
-  toIso,
-} from "./inputs.js";
+import { type AutoNaming, type CometApiKeyInputs, checkInputs, parseExpiry, toIso } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
+import { adoptsAnotherKey, COMPARED, changedProperties, sameFields } from "./keyDiff.js";
 import { maskKey } from "./keyLookups.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
@@ -145,11 +138,6 @@ interface Session {
   /** Keys adopted in this process: a replacement holds them, so the old resource's delete keeps them. */
   adopted: Set<number>;
 }
-
-/** The properties diff compares: every input but `adoptKeyId` (which only matters at create). */
-const COMPARED = INPUT_PROPERTIES.filter(
-  (p): p is Exclude<(typeof INPUT_PROPERTIES)[number], "adoptKeyId"> => p !== "adoptKeyId",
-);
 
 /** Creates a provider with its own sessions; `cometApiKeyProvider` is the shared default. */
 export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = {}): CometApiKeyProvider {
@@ -354,7 +342,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async detailedDiff(id, olds, rawNews) {
       // A rotating key without expiresAt expires on its schedule: compare against that expiry.
       const news = withScheduledExpiry(olds, rawNews);
-      const changes = COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
+      const changes = changedProperties(olds, news);
       const replaces: string[] = [];
       const rotation = await dueRotation(id, olds, news);
       if (rotation !== undefined) {
@@ -362,11 +350,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         // The engine shows a plugin's stderr in the preview: this is the "why" of the replacement.
         console.error(rotation);
       }
-      // A different key to adopt means a different resource; an unknown one may be different.
-      const adopt = news.adoptKeyId;
-      if (adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId))) {
-        replaces.push("adoptKeyId");
-      }
+      if (adoptsAnotherKey(olds, news)) replaces.push("adoptKeyId");
       return {
         changes: changes.length > 0 || replaces.length > 0,
         replaces,
@@ -602,20 +586,6 @@ function limitedRemain(record: ApiKeyRecord): number {
   return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
 }
 
-/** Whether two field sets are the same on the server; `remainQuota` counts only when `compareQuota`. */
-function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boolean): boolean {
-  return (
-    a.name === b.name &&
-    a.expiredTime === b.expiredTime &&
-    a.unlimitedQuota === b.unlimitedQuota &&
-    (!compareQuota || a.unlimitedQuota || a.remainQuota === b.remainQuota) &&
-    sameSet(a.modelLimits, b.modelLimits) &&
-    sameSet(a.allowIps.map(canonicalIpEntry), b.allowIps.map(canonicalIpEntry)) &&
-    a.group === b.group &&
-    a.crossGroupRetry === b.crossGroupRetry
-  );
-}
-
 /** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
 function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
   return {
@@ -738,33 +708,6 @@ function revivalAdvice(live: ApiKeyRecord, fields: ApiKeyFields, now: number): s
     `key ${live.id} is exhausted (remaining quota ${live.remainQuota}) and cannot be re-enabled without quota: ` +
     "raise quota (a changed quota sets a new allotment) or set unlimitedQuota: true, or set enabled: false"
   );
-}
-
-function sameValue(property: (typeof COMPARED)[number], a: unknown, b: unknown): boolean {
-  if (property === "models") return sameSet(asStrings(a), asStrings(b));
-  if (property === "allowIps")
-    return sameSet(asStrings(a).map(canonicalIpEntry), asStrings(b).map(canonicalIpEntry));
-  if (property === "expiresAt") return expiryOf(a) === expiryOf(b);
-  if (property === "group") return (a ?? "") === (b ?? "");
-  if (property === "unlimitedQuota" || property === "crossGroupRetry") return (a ?? false) === (b ?? false);
-  if (property === "enabled") return (a ?? true) === (b ?? true);
-  return a === b;
-}
-
-function expiryOf(value: unknown): number {
-  if (value === undefined || value === null) return -1;
-  const parsed = parseExpiry(value);
-  return typeof parsed === "number" ? parsed : Number.NaN;
-}
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }
 
 function isMasked(key: string): boolean {
