@@ -28,13 +28,23 @@ import {
   WrongAccountError,
 } from "./errors.js";
 import type { HttpOptions } from "./http.js";
-import { type AutoNaming, type CometApiKeyInputs, checkInputs, parseExpiry, toIso } from "./inputs.js";
-import { canonicalIpEntry } from "./ip.js";
-import { adoptsAnotherKey, COMPARED, changedProperties, sameFields } from "./keyDiff.js";
-import { maskKey } from "./keyLookups.js";
+import { type AutoNaming, type CometApiKeyInputs, checkInputs, toIso } from "./inputs.js";
+import { adoptsAnotherKey, changedProperties, sameFields } from "./keyDiff.js";
+import {
+  appliedInputs,
+  type CometApiKeyOutputs,
+  definedOnly,
+  fieldsOf,
+  isMasked,
+  limitedRemain,
+  outputsOf,
+  type Progress,
+  recordInputs,
+  refreshedInputs,
+} from "./keyRecordMapping.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
-import { hasExpired, type KeyStatus, keyStatusOf } from "./keyStatus.js";
+import { hasExpired } from "./keyStatus.js";
 import {
   checkRotationInputs,
   rotationReason,
@@ -42,23 +52,6 @@ import {
   rotationStatus,
   withScheduledExpiry,
 } from "./rotation.js";
-
-/** What the resource exposes: the normalised inputs plus what the service reports. */
-export interface CometApiKeyOutputs extends CometApiKeyInputs {
-  keyId: number;
-  /** The id of the user who owns the key (the record's `user_id`), when the service says. */
-  userId?: number;
-  /** The service the key was last seen on (the configured base URL). */
-  baseUrl?: string;
-  /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
-  key?: string;
-  maskedKey: string;
-  status: KeyStatus;
-  remainingQuota: number;
-  usedQuota: number;
-  createdAt: string;
-  accessedAt: string;
-}
 
 /** The subset of `pulumi.dynamic.ResourceProvider` this provider implements (no SDK import needed). */
 export interface CometApiKeyProvider {
@@ -396,7 +389,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         letGo();
         const key = await value;
         s.snapshot.remember(record);
-        return { id: String(record.id), outs: outputsOf(inputs, record, key, s) };
+        return {
+          id: String(record.id),
+          outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
+        };
       } catch (error) {
         letGo();
         throw initFailure(error, "create", inputs, record, s);
@@ -423,7 +419,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
             : imported
               ? await keyValueOf(s, record)
               : undefined;
-      const outs = outputsOf(inputs, record, key, s, old);
+      const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
       return { id, props: outs, inputs: definedOnly({ ...inputs }) };
     },
 
@@ -469,7 +465,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           throw initFailure(error, "update", inputs, record, s);
         }
       }
-      return { outs: outputsOf(inputs, record, key, s, old) };
+      return { outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old) };
     },
 
     async delete(id, props) {
@@ -544,7 +540,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         attemptingRevival: true,
       });
       const key = await keyValueOf(s, record);
-      return { id: String(id), outs: outputsOf(inputs, record, key, s) };
+      return {
+        id: String(id),
+        outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
+      };
     } catch (error) {
       throw initFailure(error, "adopt", inputs, record, s);
     }
@@ -566,81 +565,6 @@ async function isGone(s: Session, id: number): Promise<boolean> {
 /** The provider programs use (through the SDK's thin loader). */
 export const cometApiKeyProvider: CometApiKeyProvider = createCometApiKeyProvider();
 
-/** The wire fields for declared inputs. */
-function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKeyFields {
-  const expires = inputs.expiresAt === undefined ? -1 : parseExpiry(inputs.expiresAt);
-  return {
-    name: inputs.name,
-    expiredTime: typeof expires === "number" ? expires : -1,
-    remainQuota,
-    unlimitedQuota: inputs.unlimitedQuota,
-    modelLimits: [...inputs.models],
-    allowIps: [...inputs.allowIps],
-    group: inputs.group,
-    crossGroupRetry: inputs.crossGroupRetry,
-  };
-}
-
-/** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
-function limitedRemain(record: ApiKeyRecord): number {
-  return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
-}
-
-/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
-function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
-  return {
-    name: record.name,
-    // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
-    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
-    unlimitedQuota: record.unlimitedQuota,
-    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
-    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
-    group: record.group,
-    crossGroupRetry: record.crossGroupRetry,
-    enabled: record.status === WireKeyStatus.enabled,
-  };
-}
-
-/** Inputs after a refresh: live values for what can drift, the configured allotment and wishes kept. */
-function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord): CometApiKeyInputs {
-  const live = recordInputs(record);
-  const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
-  return {
-    ...live,
-    ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
-    enabled: stuck ? (old.enabled ?? true) : live.enabled,
-    ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
-    ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
-    ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
-  };
-}
-
-/** What converge has written so far: the latest record, and whether the full update went through. */
-interface Progress {
-  record: ApiKeyRecord;
-  fullUpdateApplied: boolean;
-}
-
-/** The inputs a partly applied update reached: the new ones if its full update went through, the
- * old ones otherwise, and `enabled` as the key's status now is. */
-function appliedInputs(
-  old: Partial<CometApiKeyOutputs>,
-  inputs: CometApiKeyInputs,
-  progress: Progress,
-): CometApiKeyInputs {
-  const base: CometApiKeyInputs = progress.fullUpdateApplied
-    ? inputs
-    : ({ ...inputs, ...Object.fromEntries(COMPARED.map((p) => [p, old[p]])) } as CometApiKeyInputs);
-  const status = progress.record.status;
-  const enabled =
-    status === WireKeyStatus.enabled
-      ? true
-      : status === WireKeyStatus.disabled || status === 0
-        ? false
-        : base.enabled;
-  return { ...base, enabled };
-}
-
 /** Whether two base URLs name the same service (origin and path, trailing slashes aside). */
 function sameService(a: string, b: string): boolean {
   try {
@@ -649,32 +573,6 @@ function sameService(a: string, b: string): boolean {
   } catch {
     return a === b;
   }
-}
-
-function outputsOf(
-  inputs: CometApiKeyInputs,
-  record: ApiKeyRecord,
-  key: string | undefined,
-  s: Session,
-  old: Partial<CometApiKeyOutputs> = {},
-): Record<string, unknown> {
-  const serverNow = s.client.serverNow();
-  const outputs: CometApiKeyOutputs = {
-    ...inputs,
-    models: [...inputs.models].sort(),
-    allowIps: [...inputs.allowIps].sort(),
-    keyId: record.id,
-    userId: record.userId ?? old.userId,
-    baseUrl: s.settings.baseUrl,
-    key,
-    maskedKey: `sk-${maskKey(record.key)}`,
-    status: keyStatusOf(record, serverNow),
-    remainingQuota: record.remainQuota,
-    usedQuota: record.usedQuota,
-    createdAt: toIso(record.createdTime),
-    accessedAt: toIso(record.accessedTime),
-  };
-  return definedOnly(outputs);
 }
 
 /** The error for a failure after the key exists: carries the id so the engine keeps the key. */
@@ -692,7 +590,7 @@ function initFailure(
       "run `pulumi up` again to finish.",
     `${step} key ${record.id}`,
     String(record.id),
-    outputsOf(inputs, record, key, s),
+    outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
     { cause: error },
   );
 }
@@ -708,13 +606,4 @@ function revivalAdvice(live: ApiKeyRecord, fields: ApiKeyFields, now: number): s
     `key ${live.id} is exhausted (remaining quota ${live.remainQuota}) and cannot be re-enabled without quota: ` +
     "raise quota (a changed quota sets a new allotment) or set unlimitedQuota: true, or set enabled: false"
   );
-}
-
-function isMasked(key: string): boolean {
-  return key.includes("*");
-}
-
-/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
-function definedOnly<T extends object>(value: T): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }

@@ -1,0 +1,140 @@
+/**
+ * The key model's mappings (pure functions, no I/O): declared inputs to the wire fields a create
+ * or full update sends, a live record back to inputs (after a refresh, or what a partly applied
+ * update reached), and a record to the resource's outputs.
+ */
+import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
+import { type CometApiKeyInputs, parseExpiry, toIso } from "./inputs.js";
+import { canonicalIpEntry } from "./ip.js";
+import { COMPARED } from "./keyDiff.js";
+import { maskKey } from "./keyLookups.js";
+import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
+
+/** What the resource exposes: the normalised inputs plus what the service reports. */
+export interface CometApiKeyOutputs extends CometApiKeyInputs {
+  keyId: number;
+  /** The id of the user who owns the key (the record's `user_id`), when the service says. */
+  userId?: number;
+  /** The service the key was last seen on (the configured base URL). */
+  baseUrl?: string;
+  /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
+  key?: string;
+  maskedKey: string;
+  status: KeyStatus;
+  remainingQuota: number;
+  usedQuota: number;
+  createdAt: string;
+  accessedAt: string;
+}
+
+/** The wire fields for declared inputs. */
+export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKeyFields {
+  const expires = inputs.expiresAt === undefined ? -1 : parseExpiry(inputs.expiresAt);
+  return {
+    name: inputs.name,
+    expiredTime: typeof expires === "number" ? expires : -1,
+    remainQuota,
+    unlimitedQuota: inputs.unlimitedQuota,
+    modelLimits: [...inputs.models],
+    allowIps: [...inputs.allowIps],
+    group: inputs.group,
+    crossGroupRetry: inputs.crossGroupRetry,
+  };
+}
+
+/** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
+export function limitedRemain(record: ApiKeyRecord): number {
+  return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
+}
+
+/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
+export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
+  return {
+    name: record.name,
+    // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
+    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    unlimitedQuota: record.unlimitedQuota,
+    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
+    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
+    group: record.group,
+    crossGroupRetry: record.crossGroupRetry,
+    enabled: record.status === WireKeyStatus.enabled,
+  };
+}
+
+/** Inputs after a refresh: live values for what can drift, the configured allotment and wishes kept. */
+export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord): CometApiKeyInputs {
+  const live = recordInputs(record);
+  const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
+  return {
+    ...live,
+    ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
+    enabled: stuck ? (old.enabled ?? true) : live.enabled,
+    ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
+    ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
+    ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
+  };
+}
+
+/** What converge has written so far: the latest record, and whether the full update went through. */
+export interface Progress {
+  record: ApiKeyRecord;
+  fullUpdateApplied: boolean;
+}
+
+/** The inputs a partly applied update reached: the new ones if its full update went through, the
+ * old ones otherwise, and `enabled` as the key's status now is. */
+export function appliedInputs(
+  old: Partial<CometApiKeyOutputs>,
+  inputs: CometApiKeyInputs,
+  progress: Progress,
+): CometApiKeyInputs {
+  const base: CometApiKeyInputs = progress.fullUpdateApplied
+    ? inputs
+    : ({ ...inputs, ...Object.fromEntries(COMPARED.map((p) => [p, old[p]])) } as CometApiKeyInputs);
+  const status = progress.record.status;
+  const enabled =
+    status === WireKeyStatus.enabled
+      ? true
+      : status === WireKeyStatus.disabled || status === 0
+        ? false
+        : base.enabled;
+  return { ...base, enabled };
+}
+
+/** The resource's outputs: `inputs` normalised, and `record` as seen on `baseUrl` at the server's time `serverNow`. */
+export function outputsOf(
+  inputs: CometApiKeyInputs,
+  record: ApiKeyRecord,
+  key: string | undefined,
+  baseUrl: string,
+  serverNow: number,
+  old: Partial<CometApiKeyOutputs> = {},
+): Record<string, unknown> {
+  const outputs: CometApiKeyOutputs = {
+    ...inputs,
+    models: [...inputs.models].sort(),
+    allowIps: [...inputs.allowIps].sort(),
+    keyId: record.id,
+    userId: record.userId ?? old.userId,
+    baseUrl,
+    key,
+    maskedKey: `sk-${maskKey(record.key)}`,
+    status: keyStatusOf(record, serverNow),
+    remainingQuota: record.remainQuota,
+    usedQuota: record.usedQuota,
+    createdAt: toIso(record.createdTime),
+    accessedAt: toIso(record.accessedTime),
+  };
+  return definedOnly(outputs);
+}
+
+/** Whether a key value as the service sent it is masked (holds `*`), so the full value needs a reveal. */
+export function isMasked(key: string): boolean {
+  return key.includes("*");
+}
+
+/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
+export function definedOnly<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
