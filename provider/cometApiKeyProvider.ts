@@ -16,10 +16,8 @@
  * - Ownership: each key records its owner (`userId`) and the service (`baseUrl`). "record not
  *   found" under another account or service is a configuration error, never a deletion.
  */
-import { createHash } from "node:crypto";
-import { type ApiKeyFields, type ApiKeyRecord, CometApiClient, WireKeyStatus } from "./client.js";
+import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
-import { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
 import {
   KeyInitializationError,
   KeyNotFoundError,
@@ -27,7 +25,6 @@ import {
   UnsatisfiableChangeError,
   WrongAccountError,
 } from "./errors.js";
-import type { HttpOptions } from "./http.js";
 import { type AutoNaming, type CometApiKeyInputs, checkInputs, toIso } from "./inputs.js";
 import { adoptsAnotherKey, changedProperties, sameFields } from "./keyDiff.js";
 import {
@@ -42,8 +39,6 @@ import {
   recordInputs,
   refreshedInputs,
 } from "./keyRecordMapping.js";
-import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
-import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
 import { hasExpired } from "./keyStatus.js";
 import {
   checkRotationInputs,
@@ -52,6 +47,7 @@ import {
   rotationStatus,
   withScheduledExpiry,
 } from "./rotation.js";
+import { createSessionCache, type Session, type SessionOptions } from "./session.js";
 
 /** The subset of `pulumi.dynamic.ResourceProvider` this provider implements (no SDK import needed). */
 export interface CometApiKeyProvider {
@@ -93,19 +89,7 @@ export interface CometApiKeyProvider {
 }
 
 /** Tuning for tests and scripts; programs use the defaults. */
-export interface CometApiKeyProviderOptions {
-  /** HTTP timeouts, concurrency and retry budget. */
-  http?: HttpOptions;
-  /** Id resolution after create. */
-  resolver?: CreatedKeyResolverOptions;
-  /** The shared listing behind refresh. */
-  snapshot?: KeySnapshotOptions;
-  /**
-   * How long key reveals gather into one batch request.
-   * @default { quietMs: 40, maxGatherMs: 120_000 }
-   * @example { reveals: { quietMs: 5 } }
-   */
-  reveals?: KeyRevealerOptions;
+export interface CometApiKeyProviderOptions extends SessionOptions {
   /** Connection settings; when absent, `configure()` and then the environment decide. */
   connection?: ConnectionSettings;
 }
@@ -119,52 +103,13 @@ const MAX_USAGE_CORRECTIONS = 5;
 /** new-api's role number of a root user, who sees every user's keys. */
 const ROOT_ROLE = 100;
 
-/** Everything one connection shares across the calls of one provider process. */
-interface Session {
-  settings: ConnectionSettings;
-  client: CometApiClient;
-  resolver: CreatedKeyResolver;
-  revealer: KeyRevealer;
-  snapshot: KeySnapshot;
-  /** The caller's user id: configured, else asked once when `mustKnow`. */
-  ownerId(mustKnow: boolean): Promise<number | undefined>;
-  /** Keys adopted in this process: a replacement holds them, so the old resource's delete keeps them. */
-  adopted: Set<number>;
-}
-
 /** Creates a provider with its own sessions; `cometApiKeyProvider` is the shared default. */
 export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = {}): CometApiKeyProvider {
   let configured: ConnectionSources = {};
-  const sessions = new Map<string, Session>();
+  const sessionOf = createSessionCache(options);
 
   function session(): Session {
-    const settings = options.connection ?? resolveConnection(configured);
-    const id = createHash("sha256")
-      .update(`${settings.baseUrl}\n${settings.userId ?? ""}\n${settings.accessToken}`)
-      .digest("hex");
-    let s = sessions.get(id);
-    if (!s) {
-      const client = new CometApiClient({ ...settings, ...options.http });
-      let asked: Promise<number | undefined> | undefined;
-      const ownerId = async (mustKnow: boolean) => {
-        if (settings.userId !== undefined) return settings.userId;
-        if (!mustKnow) return undefined;
-        asked ??= client.currentUserId().catch(() => undefined);
-        return asked;
-      };
-      const resolver = new CreatedKeyResolver(client, { ownerId, ...options.resolver });
-      s = {
-        settings,
-        client,
-        resolver,
-        revealer: new KeyRevealer(client, options.reveals),
-        snapshot: new KeySnapshot(client, options.snapshot),
-        ownerId,
-        adopted: new Set(),
-      };
-      sessions.set(id, s);
-    }
-    return s;
+    return sessionOf(options.connection ?? resolveConnection(configured));
   }
 
   /** The full key value of a record: from the record when unmasked, else revealed once. */
