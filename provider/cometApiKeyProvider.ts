@@ -1,6 +1,8 @@
 /**
  * The lifecycle of a CometAPI key as a Pulumi dynamic provider: check, diff, create, read,
- * update, delete. HTTP details live in `client.ts`/`http.ts`; this file holds the rules.
+ * update, delete. HTTP details live in `client.ts`/`http.ts`, what one connection shares in
+ * `session.ts`, the key model's mappings and comparisons in `keyRecordMapping.ts`/`keyDiff.ts`;
+ * this file holds the rules.
  *
  * - Quota is an allotment, not a mirror: diff compares configured quotas only; an update that
  *   does not change `quota` sends the live remaining quota read just before, so usage is never
@@ -14,7 +16,8 @@
  * - Usage lands at any time: a full update that sent a live quota corrects it when its answer
  *   shows usage charged after that quota was read.
  * - Ownership: each key records its owner (`userId`) and the service (`baseUrl`). "record not
- *   found" under another account or service is a configuration error, never a deletion.
+ *   found" under another account or service is a configuration error, never a deletion
+ *   (`ownership.ts`).
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
