@@ -7,6 +7,7 @@ import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "./client.
 import { KeyNotFoundError } from "./errors.js";
 import { toIso } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
+import { maskKey } from "./keyRecordMapping.js";
 import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
 /** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `apiKeyDescription.ts`). */
@@ -107,11 +108,4 @@ function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
     createdAt: toIso(record.createdTime),
     accessedAt: toIso(record.accessedTime),
   };
-}
-
-/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
-export function maskKey(key: string): string {
-  if (key.includes("*")) return key;
-  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
-  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
 }

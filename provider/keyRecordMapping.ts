@@ -1,13 +1,13 @@
 /**
  * The key model's mappings (pure functions, no I/O): declared inputs to the wire fields a create
  * or full update sends, a live record back to inputs (after a refresh, or what a partly applied
- * update reached), and a record to the resource's outputs.
+ * update reached), and a record to the resource's outputs, its key value masked as the service
+ * masks it.
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type CometApiKeyInputs, parseExpiry, toIso } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
 import { COMPARED } from "./keyDiff.js";
-import { maskKey } from "./keyLookups.js";
 import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
 /** What the resource exposes: the normalised inputs plus what the service reports. */
@@ -132,6 +132,13 @@ export function outputsOf(
 /** Whether a key value as the service sent it is masked (holds `*`), so the full value needs a reveal. */
 export function isMasked(key: string): boolean {
   return key.includes("*");
+}
+
+/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
+export function maskKey(key: string): string {
+  if (key.includes("*")) return key;
+  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
+  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
 }
 
 /** Drops undefined values: the engine's protobuf Struct cannot carry them. */
