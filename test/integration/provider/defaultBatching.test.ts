@@ -13,6 +13,16 @@ import { fieldsNamed } from "../../support/scriptedClient";
 
 const emu = useEmulator({ resetEach: true });
 
+/** 30 keys made by another provider process, with the request counts reset afterwards. */
+async function thirtyKeys(prefix: string) {
+  const setup = productionProvider(emu);
+  const keys = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => createKey(setup, { name: `${prefix}${i}`, quota: 100 })),
+  );
+  await emu.control.resetCounts();
+  return keys;
+}
+
 describe("batching at the production defaults", () => {
   it("16 parallel creates each claim their own key and share one reveal", async () => {
     const p = productionProvider(emu);
@@ -52,11 +62,7 @@ describe("batching at the production defaults", () => {
   });
 
   it("reads the live records of 30 updates: the first alone, the rest from one listing", async () => {
-    const setup = productionProvider(emu);
-    const keys = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => createKey(setup, { name: `u${i}`, quota: 100 })),
-    );
-    await emu.control.resetCounts();
+    const keys = await thirtyKeys("u");
     const p = productionProvider(emu);
     await Promise.all(keys.map((k, i) => updateKey(p, k.id, k, { name: `renamed-${i}`, quota: 100 })));
     expect(await apiRequests(emu)).toEqual({
@@ -67,11 +73,7 @@ describe("batching at the production defaults", () => {
   });
 
   it("refreshes 30 keys with one GET and one listing", async () => {
-    const setup = productionProvider(emu);
-    const keys = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => createKey(setup, { name: `r${i}`, quota: 100 })),
-    );
-    await emu.control.resetCounts();
+    const keys = await thirtyKeys("r");
     const p = productionProvider(emu);
     const reads = await Promise.all(keys.map((k) => p.read(k.id, k.outs)));
     expect(reads.map((r) => r.id)).toEqual(keys.map((k) => k.id));
