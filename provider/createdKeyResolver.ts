@@ -22,10 +22,12 @@
  *   then the create fails with an error that names the key to look for.
  * - **Group commit.** At most one listing is in flight. A create whose answer arrived asks for
  *   one; creates answered while it is in flight (or waiting for a connection slot or a rate-limit
- *   pause) join the next, which starts as soon as it returns. Which creates a listing serves is
- *   decided when its first page actually goes on the wire, so the grouping does not depend on
- *   how far apart the engine starts creates, and a create held back by the rate limit holds back
- *   nobody else's id.
+ *   pause) join the next. A listing starts once every create of this process has its answer
+ *   (each answer is an event that looks again; nothing polls), or `maxGatherMs` after it was
+ *   asked for while creates are still unanswered (held back by the rate limit, whose budget a
+ *   listing per answer would halve). Which creates a listing serves is decided when its first
+ *   page actually goes on the wire, so the grouping's correctness does not depend on how far
+ *   apart the engine starts creates.
  */
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
@@ -54,6 +56,13 @@ export interface CreatedKeyResolverOptions {
    * @default () => undefined
    */
   ownerId?: (mustKnow: boolean) => Promise<number | undefined>;
+  /**
+   * Longest a listing waits for creates still unanswered (being sent, or held back by the rate
+   * limit) before it goes for the creates that have their answers.
+   * @default 30_000
+   * @example { maxGatherMs: 1_000 }
+   */
+  maxGatherMs?: number;
   /**
    * Listing rounds a successful create may miss its key before it fails; also how many listings
    * in a row may fail (they are retried with backoff) before the waiting creates fail.
@@ -87,6 +96,8 @@ export class CreatedKeyResolver {
   private readonly pending = new Set<PendingCreate>();
   private roundRunning = false;
   private roundWanted = false;
+  /** Starts a wanted round that waited `maxGatherMs` for unanswered creates. */
+  private gatherTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: CometApiClient,
@@ -95,6 +106,7 @@ export class CreatedKeyResolver {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
       unknownOutcomeWindowMs: options.unknownOutcomeWindowMs ?? 60_000,
+      maxGatherMs: options.maxGatherMs ?? 30_000,
       maxMisses: options.maxMisses ?? 4,
     };
     this.ownerId = options.ownerId ?? (async () => undefined);
@@ -150,7 +162,11 @@ export class CreatedKeyResolver {
     return this.knownMaxId;
   }
 
-  /** Asks for a listing round: one starts now unless one is in flight, which then starts the next. */
+  /**
+   * Asks for a listing round. It starts now when every create has its answer; else on the answer
+   * that completes the set, or `maxGatherMs` from now. Rounds run one at a time; one asked for
+   * during a round is looked at again when it returns.
+   */
   private requestRound(delayMs = 0): void {
     if (delayMs > 0) {
       setTimeout(() => this.requestRound(), delayMs).unref();
@@ -158,6 +174,18 @@ export class CreatedKeyResolver {
     }
     this.roundWanted = true;
     if (this.roundRunning) return;
+    const unanswered = [...this.pending].some((p) => p.phase === "sending");
+    if (unanswered) {
+      this.gatherTimer ??= setTimeout(() => this.startRound(), this.options.maxGatherMs);
+      return;
+    }
+    this.startRound();
+  }
+
+  private startRound(): void {
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    if (this.roundRunning || !this.roundWanted) return;
     this.roundRunning = true;
     this.roundWanted = false;
     void this.runRound().finally(() => {

@@ -1,6 +1,6 @@
 /**
  * Every batching path at the provider's production defaults (`productionProvider`: no test
- * tuning), through real HTTP against the emulator: the id-resolution listings, the reads of a
+ * tuning, except where a comment says why), through real HTTP against the emulator: the id-resolution listings, the reads of a
  * refresh and of an update wave, and the reveal gather. The step-by-step rules are unit-tested in
  * test/unit/batching.test.ts; these show they hold with real timers and sockets.
  */
@@ -38,10 +38,12 @@ describe("batching at the production defaults", () => {
   });
 
   it("gives a finished create its id while another create's answer is held back", async () => {
-    // The resolver alone, with the provider's default options, so the id is observable before
-    // the reveal (which waits for the held-back create by design).
+    // The resolver alone, so the id is observable before the reveal (which waits for the held-back
+    // create by design). Test-only tuning: the listing waits 500 ms for the held-back create
+    // instead of the default 30 s; the default is the same code path, stepped on a fake clock in
+    // test/unit/batching.test.ts.
     const client = new CometApiClient({ baseUrl: emu.url, accessToken: emu.accessToken, userId: emu.userId });
-    const resolver = new CreatedKeyResolver(client);
+    const resolver = new CreatedKeyResolver(client, { maxGatherMs: 500 });
     await resolver.createKey(fieldsNamed("baseline"));
     await emu.control.injectFault({
       method: "POST",
