@@ -343,7 +343,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
-      // The live record, read after the update began (updates arriving together share one listing).
+      // The live record, at most 2 s old (the updates of those 2 s share one listing; usage that
+      // lands after it is taken off again from the update's answer).
       const live = await s.snapshot.find(Number(id), { fresh: true });
       if (!live) {
         await assertOwnAccount(s, id, old, `update key ${id}`);

@@ -7,8 +7,10 @@
  * arrive meanwhile form the next round, which starts as soon as it returns (no timer decides
  * what joins). A round of one key is a GET (so a refresh costs one GET, for the read the engine
  * starts first, plus ⌈keys/100⌉ listing pages for all the others); a larger round lists the keys
- * unless a GET each is cheaper. A complete listing serves later reads for `ttlMs`, except
- * `fresh` reads (updates), which always wait for a round that starts after they asked. A key
+ * unless a GET each is cheaper. A complete listing serves later reads for `ttlMs`, and `fresh`
+ * reads (an update's live quota) for 2 s: the engine hands updates out one by one, so a lone
+ * update on an account of up to 200 keys lists instead of GETting, and the updates of the next
+ * 2 s share that listing (usage that lands after it is taken off again by the update). A key
  * missing from a listing is confirmed with a GET before it is reported gone, and this process's
  * own writes update the cached listing, so it never serves its own stale data.
  */
@@ -24,6 +26,12 @@ export interface KeySnapshotOptions {
    */
   ttlMs?: number;
 }
+
+/** How old (since its first page was sent) a listing may be to serve a `fresh` read. */
+const FRESH_READ_MAX_AGE_MS = 2_000;
+
+/** A lone `fresh` read lists instead of GETting when the account has at most this many pages. */
+const LONE_FRESH_READ_MAX_PAGES = 2;
 
 interface Listing {
   takenAt: number;
@@ -55,12 +63,12 @@ export class KeySnapshot {
 
   /**
    * The live record of key `id`, or undefined when it no longer exists. `fresh` asks for a read
-   * sent after this call (an update's "read just before"); otherwise a listing up to `ttlMs` old
+   * at most 2 s old (an update's "read just before"); otherwise a listing up to `ttlMs` old
    * serves.
    */
   async find(id: number, options: { fresh?: boolean } = {}): Promise<ApiKeyRecord | undefined> {
     const cached = this.listing;
-    if (!options.fresh && cached && Date.now() - cached.takenAt <= this.ttlMs) {
+    if (cached && this.serves(cached, options.fresh === true)) {
       const listed = cached.byId.get(id);
       if (listed) return listed;
       return this.getOrUndefined(id);
@@ -103,10 +111,10 @@ export class KeySnapshot {
   }
 
   /**
-   * A round, served the cheapest way it can be: from a listing taken while it waited (when no
-   * read of it is `fresh`); by a GET for a lone key, or a GET each when the last listing showed
-   * more pages than the round has keys; else by a listing, stopping after page 1 when GETs for the keys not on it cost less
-   * than the other pages. `done` maps ids to records; a key a GET found gone maps to undefined.
+   * A round, served the cheapest way it can be: from a listing recent enough for it (taken while
+   * it waited); by a GET for a lone key, or a GET each when the last listing showed more pages
+   * than the round has keys, unless it is `fresh` and the account small; else by a listing,
+   * stopping after page 1 when GETs for the keys not on it cost less than the other pages. `done` maps ids to records; a key a GET found gone maps to undefined.
    */
   private newRound(): Round {
     let start = () => {};
@@ -120,18 +128,24 @@ export class KeySnapshot {
 
   private async serve(round: Round): Promise<Map<number, ApiKeyRecord | undefined>> {
     const cached = this.listing;
-    if (!round.fresh && cached && Date.now() - cached.takenAt <= this.ttlMs) return cached.byId;
+    if (cached && this.serves(cached, round.fresh)) return cached.byId;
     const ids = [...round.ids];
+    // A fresh round on a small account lists whatever it costs: the listing serves the next 2 s.
+    const listsAnyway = (pages: number) => round.fresh && pages <= LONE_FRESH_READ_MAX_PAGES;
     const knownPages = Math.max(1, Math.ceil((this.lastTotal ?? 0) / MAX_PAGE_SIZE));
-    if (ids.length === 1 || knownPages > ids.length) return this.getEach(ids);
-    const takenAt = Date.now();
-    const first = await this.client.listKeys({ page: 1, pageSize: MAX_PAGE_SIZE });
+    if (!listsAnyway(knownPages) && (ids.length === 1 || knownPages > ids.length)) return this.getEach(ids);
+    let takenAt = Date.now();
+    const onSend = () => {
+      takenAt = Date.now();
+    };
+    const first = await this.client.listKeys({ page: 1, pageSize: MAX_PAGE_SIZE, onSend });
     this.lastTotal = first.total;
     const listed = new Map(first.items.map((r) => [r.id, r]));
     const pages = Math.ceil(first.total / MAX_PAGE_SIZE);
     const missing = ids.filter((id) => !listed.has(id));
-    if (pages > 1 && pages - 1 > missing.length)
+    if (pages > 1 && !listsAnyway(pages) && pages - 1 > missing.length) {
       return new Map([...listed, ...(await this.getEach(missing))]);
+    }
     const rest = await Promise.all(
       Array.from({ length: Math.max(0, pages - 1) }, (_, i) =>
         this.client.listKeys({ page: i + 2, pageSize: MAX_PAGE_SIZE }),
@@ -140,6 +154,12 @@ export class KeySnapshot {
     for (const page of rest) for (const record of page.items) listed.set(record.id, record);
     this.listing = { takenAt, byId: listed };
     return listed;
+  }
+
+  /** Whether `listing` is recent enough for a read (`fresh` or not). */
+  private serves(listing: Listing, fresh: boolean): boolean {
+    const maxAge = fresh ? Math.min(FRESH_READ_MAX_AGE_MS, this.ttlMs) : this.ttlMs;
+    return Date.now() - listing.takenAt <= maxAge;
   }
 
   private async getEach(ids: number[]): Promise<Map<number, ApiKeyRecord | undefined>> {

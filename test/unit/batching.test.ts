@@ -138,11 +138,11 @@ describe("CreatedKeyResolver: group commit of listings", () => {
 describe("KeySnapshot: group commit of reads", () => {
   const records = [1, 2, 3, 4].map((id) => recordOf(id, fieldsNamed(`k${id}`)));
 
-  it("sends the first read at once, alone; reads arriving meanwhile share one listing", async () => {
+  it("sends the first refresh read at once, alone; reads arriving meanwhile share one listing", async () => {
     const script = new ScriptedClient();
     const snapshot = new KeySnapshot(script.asClient());
-    const first = snapshot.find(1, { fresh: true });
-    const rest = [2, 3, 4].map((id) => snapshot.find(id, { fresh: true }));
+    const first = snapshot.find(1);
+    const rest = [2, 3, 4].map((id) => snapshot.find(id));
     await settle();
     expect(script.calls.map((c) => c.kind)).toEqual(["get"]);
     script.open("get")[0]?.answer(records[0]);
@@ -153,49 +153,72 @@ describe("KeySnapshot: group commit of reads", () => {
     expect((await Promise.all(rest)).map((r) => r?.id)).toEqual([2, 3, 4]);
   });
 
-  it("never serves a fresh read from a listing taken before it asked", async () => {
-    const script = new ScriptedClient();
-    const snapshot = new KeySnapshot(script.asClient(), { ttlMs: 60_000 });
-    const wave = [1, 2, 3].map((id) => snapshot.find(id));
-    await settle();
-    script.open("get")[0]?.answer(records[0]);
-    await settle();
-    script.open("list")[0]?.answer(pageOf(records));
-    await Promise.all(wave);
-    const callsAfterWave = script.calls.length;
-    const refreshRead = await snapshot.find(4); // served by the cached listing
-    expect([refreshRead?.id, script.calls.length]).toEqual([4, callsAfterWave]);
-    const callsBefore = script.calls.length;
-    const fresh = snapshot.find(4, { fresh: true });
-    await settle();
-    expect(script.calls.length).toBe(callsBefore + 1);
-    const live: ApiKeyRecord = { ...(records[3] as ApiKeyRecord), usedQuota: 40 };
-    script.open("get")[0]?.answer(live);
-    expect((await fresh)?.usedQuota).toBe(40);
-  });
+  describe("fresh reads (an update's live quota)", () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
 
-  it("reads a GET each when the last listing showed more pages than the round has keys", async () => {
-    const script = new ScriptedClient();
-    const snapshot = new KeySnapshot(script.asClient());
-    const many = Array.from({ length: 350 }, (_, i) => recordOf(i + 1, fieldsNamed(`k${i + 1}`)));
-    const wave = [1, 2, 3].map((id) => snapshot.find(id, { fresh: true }));
-    await settle();
-    script.open("get")[0]?.answer(many[0]);
-    await settle();
-    const page1 = { page: 1, pageSize: 100, total: 350, items: [...many].reverse().slice(0, 100) };
-    script.open("list")[0]?.answer(page1); // ids 2 and 3 are not on page 1: two GETs beat three pages
-    await settle();
-    expect(script.open("get").map((c) => c.args)).toEqual([2, 3]);
-    for (const call of script.open("get")) call.answer(many[(call.args as number) - 1]);
-    expect((await Promise.all(wave)).map((r) => r?.id)).toEqual([1, 2, 3]);
-    const next = [4, 5].map((id) => snapshot.find(id, { fresh: true }));
-    await settle();
-    expect(script.open("get").map((c) => c.args)).toEqual([4]); // alone again
-    script.open("get")[0]?.answer(many[3]);
-    await settle();
-    expect(script.open("get").map((c) => c.args)).toEqual([5]); // alone as well
-    script.open("get")[0]?.answer(many[4]);
-    expect((await Promise.all(next)).map((r) => r?.id)).toEqual([4, 5]);
+    it("list a small account even alone, and share that listing for 2 s, not longer", async () => {
+      const script = new ScriptedClient();
+      const snapshot = new KeySnapshot(script.asClient());
+      const lone = snapshot.find(1, { fresh: true });
+      await settle();
+      expect(script.calls.map((c) => c.kind)).toEqual(["list"]);
+      script.open("list")[0]?.answer(pageOf(records));
+      expect((await lone)?.id).toBe(1);
+      vi.advanceTimersByTime(2_000);
+      expect((await snapshot.find(2, { fresh: true }))?.id).toBe(2); // served by that listing
+      expect(script.calls).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      const later = snapshot.find(3, { fresh: true });
+      await settle();
+      expect(script.calls.map((c) => c.kind)).toEqual(["list", "list"]);
+      const live: ApiKeyRecord = { ...(records[2] as ApiKeyRecord), usedQuota: 40 };
+      script.open("list")[0]?.answer(pageOf([records[0], records[1], live, records[3]] as ApiKeyRecord[]));
+      expect((await later)?.usedQuota).toBe(40);
+    });
+
+    it("count a listing's age from when its first page went on the wire", async () => {
+      const script = new ScriptedClient();
+      script.sendListingsAtOnce = false; // the listing waits for a connection slot
+      const snapshot = new KeySnapshot(script.asClient());
+      const first = snapshot.find(1, { fresh: true });
+      await settle();
+      vi.advanceTimersByTime(5_000);
+      const listing = script.open("list")[0];
+      listing?.send();
+      listing?.answer(pageOf(records));
+      await first;
+      vi.advanceTimersByTime(2_000);
+      expect((await snapshot.find(2, { fresh: true }))?.id).toBe(2);
+      expect(script.calls).toHaveLength(1);
+    });
+
+    it("GET each key when the account has more pages than that", async () => {
+      const script = new ScriptedClient();
+      const snapshot = new KeySnapshot(script.asClient());
+      const many = Array.from({ length: 350 }, (_, i) => recordOf(i + 1, fieldsNamed(`k${i + 1}`)));
+      const first = snapshot.find(1, { fresh: true });
+      await settle();
+      const page1 = { page: 1, pageSize: 100, total: 350, items: [...many].reverse().slice(0, 100) };
+      script.open("list")[0]?.answer(page1); // 4 pages: key 1 is fetched alone, not with 3 more pages
+      await settle();
+      expect(script.open("get").map((c) => c.args)).toEqual([1]);
+      script.open("get")[0]?.answer(many[0]);
+      expect((await first)?.id).toBe(1);
+      vi.advanceTimersByTime(2_001);
+      const wave = [2, 3].map((id) => snapshot.find(id, { fresh: true }));
+      await settle();
+      expect(script.open("get").map((c) => c.args)).toEqual([2]); // alone: 1 key < 4 pages
+      script.open("get")[0]?.answer(many[1]);
+      await settle();
+      expect(script.open("get").map((c) => c.args)).toEqual([3]);
+      script.open("get")[0]?.answer(many[2]);
+      expect((await Promise.all(wave)).map((r) => r?.id)).toEqual([2, 3]);
+    });
   });
 });
 

@@ -63,15 +63,13 @@ describe("batching at the production defaults", () => {
     await client.close();
   });
 
-  it("reads the live records of 30 updates: the first alone, the rest from one listing", async () => {
+  it("reads the live records of 30 updates from one listing", async () => {
     const keys = await thirtyKeys("u");
     const p = productionProvider(emu);
     await Promise.all(keys.map((k, i) => updateKey(p, k.id, k, { name: `renamed-${i}`, quota: 100 })));
-    expect(await apiRequests(emu)).toEqual({
-      "GET /api/token/:id": 1,
-      "GET /api/token/": 1,
-      "PUT /api/token/": 30,
-    });
+    // The first update's read lists the (small) account at once; the 29 that arrive meanwhile are
+    // served by that listing, which is less than 2 s old.
+    expect(await apiRequests(emu)).toEqual({ "GET /api/token/": 1, "PUT /api/token/": 30 });
   });
 
   it("refreshes 30 keys with one GET and one listing", async () => {
