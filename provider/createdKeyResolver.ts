@@ -22,10 +22,11 @@
  *   then the create fails with an error that names the key to look for.
  * - **Group commit.** At most one listing is in flight. A create whose answer arrived asks for
  *   one; creates answered while it is in flight (or waiting for a connection slot or a rate-limit
- *   pause) join the next. A listing starts once every create of this process has its answer
- *   (each answer is an event that looks again; nothing polls), or `maxGatherMs` after it was
- *   asked for while creates are still unanswered (held back by the rate limit, whose budget a
- *   listing per answer would halve). Which creates a listing serves is decided when its first
+ *   pause) join the next. A listing starts once every create of this process has its answer and
+ *   none was started for `quietMs` (the engine starts creates one by one; each start and each
+ *   answer is an event that looks again; nothing polls), or `maxGatherMs` after it was asked for
+ *   while creates are still unanswered (held back by the rate limit, whose budget a listing per
+ *   answer would halve). Which creates a listing serves is decided when its first
  *   page actually goes on the wire, so the grouping's correctness does not depend on how far
  *   apart the engine starts creates.
  */
@@ -56,6 +57,13 @@ export interface CreatedKeyResolverOptions {
    * @default () => undefined
    */
   ownerId?: (mustKnow: boolean) => Promise<number | undefined>;
+  /**
+   * A listing waits until no create was started for this long (creates the engine starts one by
+   * one, moments apart, then share it).
+   * @default 40
+   * @example { quietMs: 10 }
+   */
+  quietMs?: number;
   /**
    * Longest a listing waits for creates still unanswered (being sent, or held back by the rate
    * limit) before it goes for the creates that have their answers.
@@ -98,6 +106,9 @@ export class CreatedKeyResolver {
   private roundWanted = false;
   /** Starts a wanted round that waited `maxGatherMs` for unanswered creates. */
   private gatherTimer: NodeJS.Timeout | undefined;
+  /** Looks again once `quietMs` passed since the last create started. */
+  private quietTimer: NodeJS.Timeout | undefined;
+  private lastStartedAt = 0;
 
   constructor(
     private readonly client: CometApiClient,
@@ -106,6 +117,7 @@ export class CreatedKeyResolver {
     this.options = {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
       unknownOutcomeWindowMs: options.unknownOutcomeWindowMs ?? 60_000,
+      quietMs: options.quietMs ?? 40,
       maxGatherMs: options.maxGatherMs ?? 30_000,
       maxMisses: options.maxMisses ?? 4,
     };
@@ -126,6 +138,7 @@ export class CreatedKeyResolver {
       pending.settle = resolve;
     });
     this.pending.add(pending);
+    this.lastStartedAt = Date.now();
     try {
       await this.client.createKey(fields);
       pending.phase = "sent";
@@ -163,8 +176,9 @@ export class CreatedKeyResolver {
   }
 
   /**
-   * Asks for a listing round. It starts now when every create has its answer; else on the answer
-   * that completes the set, or `maxGatherMs` from now. Rounds run one at a time; one asked for
+   * Asks for a listing round. It starts when every create has its answer and none was started
+   * for `quietMs` (looked at again on each answer and when that quiet period ends), or
+   * `maxGatherMs` from now. Rounds run one at a time; one asked for
    * during a round is looked at again when it returns.
    */
   private requestRound(delayMs = 0): void {
@@ -177,6 +191,14 @@ export class CreatedKeyResolver {
     const unanswered = [...this.pending].some((p) => p.phase === "sending");
     if (unanswered) {
       this.gatherTimer ??= setTimeout(() => this.startRound(), this.options.maxGatherMs);
+      return;
+    }
+    const quietIn = this.lastStartedAt + this.options.quietMs - Date.now();
+    if (quietIn > 0) {
+      this.quietTimer ??= setTimeout(() => {
+        this.quietTimer = undefined;
+        if (this.roundWanted && !this.roundRunning) this.requestRound();
+      }, quietIn);
       return;
     }
     this.startRound();

@@ -12,11 +12,14 @@ import { fieldsNamed, pageOf, recordOf, ScriptedClient, settle } from "../suppor
 
 describe("CreatedKeyResolver: group commit of listings", () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
+
+  /** Lets the default 40 ms pass without a new create, after which a wanted listing goes. */
+  const quiet = () => vi.advanceTimersByTimeAsync(40);
 
   /** A resolver with the default options, past its baseline listing (an empty account). */
   async function resolverWithBaseline(script: ScriptedClient) {
@@ -26,7 +29,7 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     script.open("list")[0]?.answer(pageOf([]));
     await settle();
     script.open("create")[0]?.answer(undefined);
-    await settle();
+    await quiet();
     script.open("list")[0]?.answer(pageOf([recordOf(1, fieldsNamed("warm-up"))]));
     expect((await warmUp).id).toBe(1);
     return resolver;
@@ -40,13 +43,33 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     await settle();
     const [createA, createB] = script.open("create");
     createA?.answer(undefined);
-    await settle();
+    await quiet();
     expect(script.open("list")).toHaveLength(0); // b is still being sent
     createB?.answer(undefined);
-    await settle();
+    await quiet();
     expect(script.open("list")).toHaveLength(1);
     script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("a")), recordOf(3, fieldsNamed("b"))]));
     expect([(await a).id, (await b).id]).toEqual([2, 3]);
+  });
+
+  it("lets creates the engine starts one by one, 20 ms apart, share one listing", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const created: Promise<unknown>[] = [];
+    for (const name of ["a", "b", "c"]) {
+      created.push(resolver.createKey(fieldsNamed(name)));
+      await settle();
+      script.open("create")[0]?.answer(undefined); // answered before the next one starts
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    await vi.advanceTimersByTimeAsync(19);
+    expect(script.open("list")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(script.open("list")).toHaveLength(1);
+    script
+      .open("list")[0]
+      ?.answer(pageOf(["a", "b", "c"].map((name, i) => recordOf(i + 2, fieldsNamed(name)))));
+    expect((await Promise.all(created)).length).toBe(3);
   });
 
   it("keeps one listing in flight; a create answered meanwhile joins the next", async () => {
@@ -55,12 +78,12 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     const a = resolver.createKey(fieldsNamed("a"));
     await settle();
     script.open("create")[0]?.answer(undefined);
-    await settle();
+    await quiet();
     expect(script.open("list")).toHaveLength(1);
     const b = resolver.createKey(fieldsNamed("b"));
     await settle();
     script.open("create")[0]?.answer(undefined);
-    await settle();
+    await quiet();
     expect(script.open("list")).toHaveLength(1); // still the first
     script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("a"))]));
     expect((await a).id).toBe(2);
@@ -85,7 +108,7 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("quick"))]));
     expect((await quick).id).toBe(2);
     createSlow?.answer(undefined);
-    await settle();
+    await quiet();
     script
       .open("list")[0]
       ?.answer(pageOf([recordOf(2, fieldsNamed("quick")), recordOf(3, fieldsNamed("slow"))]));
@@ -99,12 +122,12 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     const a = resolver.createKey(fieldsNamed("a"));
     await settle();
     script.open("create")[0]?.answer(undefined);
-    await settle();
+    await quiet();
     const listing = script.open("list")[0];
     const b = resolver.createKey(fieldsNamed("b"));
     await settle();
     script.open("create")[0]?.answer(undefined); // answered while the listing still waits
-    await settle();
+    await quiet();
     listing?.send();
     listing?.answer(pageOf([recordOf(2, fieldsNamed("a")), recordOf(3, fieldsNamed("b"))]));
     expect([(await a).id, (await b).id]).toEqual([2, 3]);
@@ -127,7 +150,7 @@ describe("CreatedKeyResolver: group commit of listings", () => {
       ?.answer(pageOf([recordOf(2, fieldsNamed("same")), recordOf(3, fieldsNamed("same"))]));
     await settle();
     createSecond?.answer(undefined);
-    await settle();
+    await quiet();
     script
       .open("list")[0]
       ?.answer(pageOf([recordOf(2, fieldsNamed("same")), recordOf(3, fieldsNamed("same"))]));

@@ -99,6 +99,37 @@ describe("the native plugin over gRPC", () => {
     expect(f.find((x) => x.property === "baseUrl")?.reason).toMatch(/plain http/);
   });
 
+  it("rotates a key on schedule by the server's clock: diff replaces it once the window opens", async () => {
+    // Runs before any update in this plugin process: an update's listing would serve these diffs
+    // for 30 s without a request, and the provider learns the server's clock from its answers
+    // (in real use that clock does not jump by days between two diffs).
+    await configure(emu.accessToken);
+    const checked = await check(
+      {},
+      { quota: 1000, rotateAfter: "30d", rotateBefore: "3d" },
+      "rotating-1a2b3c4",
+    );
+    expect(failures(checked)).toEqual([]);
+    const created = await plugin.call<proto.CreateResponse>(
+      "create",
+      new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()),
+    );
+    const diffNow = () => diff(created.getId(), created.getProperties(), checked.getInputs());
+    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    // 26 days on the server's clock: inside the lifetime, before the 3-day window.
+    await emu.control.advanceClock(26 * 86_400);
+    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    // 28 days: inside the window, so the key is replaced.
+    await emu.control.advanceClock(2 * 86_400);
+    const due = await diffNow();
+    expect(due.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(due.getReplacesList()).toEqual(["rotateAfter"]);
+    await plugin.call(
+      "delete",
+      new proto.DeleteRequest().setId(created.getId()).setUrn(URN).setProperties(created.getProperties()),
+    );
+  });
+
   it("runs check → preview → create → read → diff → update → invoke → import → delete", async () => {
     const configured = await configure(emu.accessToken);
     expect(configured.getAcceptsecrets()).toBe(true);
@@ -244,34 +275,6 @@ describe("the native plugin over gRPC", () => {
     expect(await emu.control.keys()).toEqual([]);
     await plugin.call("cancel", empty());
     expect(plugin.output()).not.toContain(emu.accessToken);
-  });
-
-  it("rotates a key on schedule by the server's clock: diff replaces it once the window opens", async () => {
-    await configure(emu.accessToken);
-    const checked = await check(
-      {},
-      { quota: 1000, rotateAfter: "30d", rotateBefore: "3d" },
-      "rotating-1a2b3c4",
-    );
-    expect(failures(checked)).toEqual([]);
-    const created = await plugin.call<proto.CreateResponse>(
-      "create",
-      new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()),
-    );
-    const diffNow = () => diff(created.getId(), created.getProperties(), checked.getInputs());
-    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
-    // 26 days on the server's clock: inside the lifetime, before the 3-day window.
-    await emu.control.advanceClock(26 * 86_400);
-    expect((await diffNow()).getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
-    // 28 days: inside the window, so the key is replaced.
-    await emu.control.advanceClock(2 * 86_400);
-    const due = await diffNow();
-    expect(due.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
-    expect(due.getReplacesList()).toEqual(["rotateAfter"]);
-    await plugin.call(
-      "delete",
-      new proto.DeleteRequest().setId(created.getId()).setUrn(URN).setProperties(created.getProperties()),
-    );
   });
 
   it("a bad input fails check naming the field and the rule", async () => {
