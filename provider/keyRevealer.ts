@@ -40,6 +40,8 @@ export interface KeyRevealerOptions {
 
 interface Waiter {
   id: number;
+  /** When the reveal was asked for (ms since epoch): its batch goes `maxGatherMs` later at the latest. */
+  askedAt: number;
   resolve: (key: string) => void;
   reject: (error: Error) => void;
 }
@@ -83,17 +85,24 @@ export class KeyRevealer {
   /** The full value of key `id`, without `sk-`. */
   reveal(id: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, resolve, reject });
-      this.deadlineTimer ??= setTimeout(() => this.flushNow(), this.maxGatherMs);
+      this.queue.push({ id, askedAt: Date.now(), resolve, reject });
       clearTimeout(this.quietTimer);
       this.quietTimer = undefined;
       this.arm();
     });
   }
 
-  /** Decides, after an event, whether the batch goes now, after a quiet period, or waits. */
+  /**
+   * Decides, after an event, whether the batch goes now, after a quiet period, or waits (at most
+   * until `maxGatherMs` after its oldest reveal; while a batch is on its way, once it returns).
+   */
   private arm(): void {
-    if (this.flushing || this.queue.length === 0) return;
+    const oldest = this.queue[0];
+    if (this.flushing || !oldest) return;
+    this.deadlineTimer ??= setTimeout(
+      () => this.flushNow(),
+      Math.max(0, oldest.askedAt + this.maxGatherMs - Date.now()),
+    );
     if (this.queue.length >= MAX_BATCH) this.flushNow();
     else if (this.holds === 0 && !this.quietTimer)
       this.quietTimer = setTimeout(() => this.flushNow(), this.quietMs);

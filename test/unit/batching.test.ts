@@ -247,7 +247,7 @@ describe("KeySnapshot: group commit of reads", () => {
 
 describe("KeyRevealer: an event-driven, bounded gather", () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -300,6 +300,20 @@ describe("KeyRevealer: an event-driven, bounded gather", () => {
     expect(revealed(script)).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(revealed(script)).toEqual([7]);
+  });
+
+  it("keeps the 120 s bound for a reveal asked for while a batch was on its way", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    void revealer.reveal(1);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(revealed(script)).toEqual([1]);
+    revealer.expect(); // a create held back by the rate limit
+    void revealer.reveal(2);
+    await vi.advanceTimersByTimeAsync(120_000); // the first batch is still on its way
+    script.open("reveal")[0]?.answer("v1");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(revealed(script)).toEqual([1, 2]);
   });
 
   it("sends a full batch of 100 at once", async () => {
