@@ -8,7 +8,7 @@
  * const { items } = await client.listKeys({ page: 1, pageSize: 100 });
  */
 import { z } from "zod";
-import { type HttpOptions, type HttpTarget, HttpTransport } from "./http.js";
+import { type ApiRequest, type HttpOptions, type HttpTarget, HttpTransport } from "./http.js";
 import {
   type WireKeyFields,
   type WireKeyRecord,
@@ -89,7 +89,8 @@ export class CometApiClient {
 
   /**
    * One page of the caller's keys, newest first. `page` is 1-based; `onSend` runs right before
-   * each attempt is sent (see `ApiRequest.onSend`).
+   * each attempt is sent (see `ApiRequest.onSend`). Listings are urgent: they finish what creates
+   * and reads started.
    */
   async listKeys(
     options: { page?: number; pageSize?: number; onSend?: () => void } = {},
@@ -103,6 +104,7 @@ export class CometApiClient {
         path: `/api/token/?p=${page}&page_size=${pageSize}`,
         retry: "idempotent",
         onSend: options.onSend,
+        urgent: true,
       },
       wireKeyPageSchema,
     );
@@ -139,10 +141,14 @@ export class CometApiClient {
 
   /**
    * Creates a key. The service answers only `{success, message}`: no id, no key. Use
-   * `resolveCreatedKey` (or list) to find it. Never retried once sent: an unclear outcome throws
-   * `OutcomeUnknownError`.
+   * `CreatedKeyResolver` (or list) to find it. Never retried once sent: an unclear outcome throws
+   * `OutcomeUnknownError`. `progress` hears when the request goes on the wire and when the rate
+   * limit holds it back (see `ApiRequest`).
    */
-  async createKey(fields: ApiKeyFields): Promise<void> {
+  async createKey(
+    fields: ApiKeyFields,
+    progress: Pick<ApiRequest, "onSend" | "onHeldBack"> = {},
+  ): Promise<void> {
     await this.http.call(
       {
         operation: `create key "${fields.name}"`,
@@ -150,6 +156,7 @@ export class CometApiClient {
         path: "/api/token/",
         body: toWire(fields),
         retry: "not-if-sent",
+        ...progress,
       },
       nothing,
     );
@@ -200,6 +207,7 @@ export class CometApiClient {
         path: `/api/token/${id}/key`,
         retry: "idempotent",
         limit: "reveal",
+        urgent: true,
       },
       wireRevealedKeySchema,
     );
@@ -216,6 +224,7 @@ export class CometApiClient {
         body: { ids },
         retry: "idempotent",
         limit: "reveal",
+        urgent: true,
       },
       wireRevealedKeysSchema,
     );

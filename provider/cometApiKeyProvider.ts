@@ -274,15 +274,20 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       if (inputs.adoptKeyId !== undefined) return adopt(s, inputs);
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
-      // Reveal batches wait for this create's value; `letGo` runs once it was asked for or never will be.
-      const letGo = s.revealer.expect();
+      // Reveal batches wait for this create's value, except while the rate limit holds it back;
+      // the hold is released once the value was asked for or never will be.
+      const hold = s.revealer.expect();
       let record: ApiKeyRecord;
       try {
         record = await s.resolver.createKey(
           fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)),
+          {
+            onHeldBack: hold.park,
+            onSend: hold.resume,
+          },
         );
       } catch (error) {
-        letGo();
+        hold.release();
         throw error;
       }
       try {
@@ -302,7 +307,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           };
         }
         const value = keyValueOf(s, record);
-        letGo();
+        hold.release();
         const key = await value;
         s.snapshot.remember(record);
         return {
@@ -310,7 +315,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
         };
       } catch (error) {
-        letGo();
+        hold.release();
         throw initFailure(error, "create", inputs, record, s);
       }
     },

@@ -22,17 +22,19 @@
  *   then the create fails with an error that names the key to look for.
  * - **Group commit.** At most one listing is in flight. A create whose answer arrived asks for
  *   one; creates answered while it is in flight (or waiting for a connection slot or a rate-limit
- *   pause) join the next. A listing starts once every create of this process has its answer and
- *   none was started for `quietMs` (the engine starts creates one by one; each start and each
- *   answer is an event that looks again; nothing polls), or `maxGatherMs` after it was asked for
- *   while creates are still unanswered (held back by the rate limit, whose budget a listing per
- *   answer would halve). Which creates a listing serves is decided when its first
- *   page actually goes on the wire, so the grouping's correctness does not depend on how far
- *   apart the engine starts creates.
+ *   pause) join the next. A listing starts once no create of this process is on its way (queued
+ *   for a connection slot or on the wire) and none was started for `quietMs` (the engine starts
+ *   creates one by one; each start, answer and hold-back is an event that looks again; nothing
+ *   polls), or `maxGatherMs` after it was asked for. A create the rate limit holds back is not
+ *   waited for: the listing goes for the creates that have their answers, and as listings are
+ *   urgent it is among the first requests when the pause ends. Which creates a listing serves is
+ *   decided when its first page actually goes on the wire, so the grouping's correctness does not
+ *   depend on how far apart the engine starts creates.
  */
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "./client.js";
 import { MAX_PAGE_SIZE } from "./client.js";
 import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "./errors.js";
+import type { ApiRequest } from "./http.js";
 import { canonicalIpEntry } from "./ip.js";
 
 export interface CreatedKeyResolverOptions {
@@ -65,8 +67,9 @@ export interface CreatedKeyResolverOptions {
    */
   quietMs?: number;
   /**
-   * Longest a listing waits for creates still unanswered (being sent, or held back by the rate
-   * limit) before it goes for the creates that have their answers.
+   * Longest a listing waits for creates still on their way (queued for a connection slot or on
+   * the wire; never for creates the rate limit holds back) before it goes for the creates that
+   * have their answers.
    * @default 30_000
    * @example { maxGatherMs: 1_000 }
    */
@@ -84,7 +87,8 @@ interface PendingCreate {
   readonly fingerprint: string;
   readonly name: string;
   readonly baselineId: number;
-  phase: "sending" | "sent" | "unknown";
+  /** `sending`: queued or on the wire; `held`: the rate limit holds it back; then answered. */
+  phase: "sending" | "held" | "sent" | "unknown";
   /** When the outcome became unknown (ms since epoch). */
   unknownSince?: number;
   /** The error that made the outcome unknown. */
@@ -124,8 +128,14 @@ export class CreatedKeyResolver {
     this.ownerId = options.ownerId ?? (async () => undefined);
   }
 
-  /** Creates a key with `fields` and returns the record of exactly that new key. */
-  async createKey(fields: ApiKeyFields): Promise<ApiKeyRecord> {
+  /**
+   * Creates a key with `fields` and returns the record of exactly that new key. `progress` hears
+   * when the create goes on the wire and when the rate limit holds it back.
+   */
+  async createKey(
+    fields: ApiKeyFields,
+    progress: Pick<ApiRequest, "onSend" | "onHeldBack"> = {},
+  ): Promise<ApiKeyRecord> {
     const pending: PendingCreate = {
       fingerprint: fingerprintOfFields(fields),
       name: fields.name,
@@ -140,7 +150,18 @@ export class CreatedKeyResolver {
     this.pending.add(pending);
     this.lastStartedAt = Date.now();
     try {
-      await this.client.createKey(fields);
+      await this.client.createKey(fields, {
+        onSend: () => {
+          pending.phase = "sending";
+          progress.onSend?.();
+        },
+        onHeldBack: () => {
+          pending.phase = "held";
+          progress.onHeldBack?.();
+          // A listing that waited for this create may go now.
+          if (this.roundWanted) this.requestRound();
+        },
+      });
       pending.phase = "sent";
     } catch (error) {
       if (!(error instanceof OutcomeUnknownError)) {
@@ -176,10 +197,10 @@ export class CreatedKeyResolver {
   }
 
   /**
-   * Asks for a listing round. It starts when every create has its answer and none was started
-   * for `quietMs` (looked at again on each answer and when that quiet period ends), or
-   * `maxGatherMs` from now. Rounds run one at a time; one asked for
-   * during a round is looked at again when it returns.
+   * Asks for a listing round. It starts when no create is on its way (each has its answer or is
+   * held back by the rate limit) and none was started for `quietMs` (looked at again on each
+   * answer or hold-back and when that quiet period ends), or `maxGatherMs` from now. Rounds run
+   * one at a time; one asked for during a round is looked at again when it returns.
    */
   private requestRound(delayMs = 0): void {
     if (delayMs > 0) {
@@ -188,8 +209,8 @@ export class CreatedKeyResolver {
     }
     this.roundWanted = true;
     if (this.roundRunning) return;
-    const unanswered = [...this.pending].some((p) => p.phase === "sending");
-    if (unanswered) {
+    const onTheirWay = [...this.pending].some((p) => p.phase === "sending");
+    if (onTheirWay) {
       this.gatherTimer ??= setTimeout(() => this.startRound(), this.options.maxGatherMs);
       return;
     }
@@ -217,7 +238,7 @@ export class CreatedKeyResolver {
   }
 
   private async runRound(): Promise<void> {
-    const answered = () => [...this.pending].filter((p) => p.phase !== "sending");
+    const answered = () => [...this.pending].filter((p) => p.phase === "sent" || p.phase === "unknown");
     if (answered().length === 0) return;
     const floor = Math.min(...[...this.pending].map((p) => p.baselineId));
     // Only creates answered before the listing went on the wire are sure to have their key in it.

@@ -100,6 +100,18 @@ export interface ApiRequest {
    * to know which of its callers a listing is sure to include.
    */
   onSend?: () => void;
+  /**
+   * Called when an attempt has to wait out a rate-limit pause (it was refused with 429, or the
+   * connection is paused when its turn comes); `onSend` follows when it goes again. Batches use it
+   * to stop waiting for a request the rate limit holds back.
+   */
+  onHeldBack?: () => void;
+  /**
+   * Goes ahead of queued requests for a connection slot: listings and reveals finish work that
+   * creates already did, and must not queue behind the creates that start more.
+   * @default false
+   */
+  urgent?: boolean;
 }
 
 /** Counters, for the benchmark and for tests that prove request economy. */
@@ -216,7 +228,7 @@ export class HttpTransport {
   private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
     const probing: RateLimitGate[] = [];
     const pass = async (gate: RateLimitGate): Promise<boolean> => {
-      const ticket = await gate.enter(deadline);
+      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack });
       if (ticket === "probe") probing.push(gate);
       return ticket !== "deadline";
     };
@@ -225,14 +237,19 @@ export class HttpTransport {
       return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
     };
     try {
-      // A reveal held back by its own (minutes-long) limit waits without holding a connection slot.
+      // A request waits out a pause without a connection slot, so that when the pause ends the
+      // slots go to urgent requests first. A reveal passes its own (minutes-long) limit first.
       if (req.limit === "reveal" && !(await pass(this.revealGate))) return outOfBudget();
-      await this.slots.acquire();
-      try {
-        // The shared limit is checked with the slot in hand, right before sending.
+      for (;;) {
         if (!(await pass(this.gate))) return outOfBudget();
+        await this.slots.acquire(req.urgent === true);
+        // A pause that began while this request waited for its slot is waited out without it.
+        if (!this.gate.limited || probing.includes(this.gate)) break;
+        this.slots.release();
+      }
+      try {
         req.onSend?.();
-        return await this.send(req);
+        return await this.send(req, probing);
       } finally {
         this.slots.release();
       }
@@ -241,7 +258,8 @@ export class HttpTransport {
     }
   }
 
-  private async send(req: ApiRequest): Promise<Attempt> {
+  /** `probing`: the gates this attempt is the probe of. */
+  private async send(req: ApiRequest, probing: readonly RateLimitGate[]): Promise<Attempt> {
     const headers: Record<string, string> = {
       authorization: this.target.accessToken,
       accept: "application/json",
@@ -296,7 +314,9 @@ export class HttpTransport {
     }
     if (status === 429) {
       this.stats.rateLimited += 1;
-      (req.limit === "reveal" ? this.revealGate : this.gate).refused(retryAfterMs);
+      const gate = req.limit === "reveal" ? this.revealGate : this.gate;
+      gate.refused(retryAfterMs, probing.includes(gate));
+      req.onHeldBack?.();
       return {
         kind: "fail",
         error: new RateLimitedError(req.operation, 429, "rate limited"),
@@ -359,19 +379,20 @@ export class HttpTransport {
   }
 }
 
-/** A counting semaphore: at most `size` holders at once, FIFO. */
+/** A counting semaphore: at most `size` holders at once, FIFO, urgent waiters first. */
 class Semaphore {
   private readonly waiting: Array<() => void> = [];
+  private readonly urgentWaiting: Array<() => void> = [];
   constructor(private free: number) {}
-  async acquire(): Promise<void> {
+  async acquire(urgent: boolean): Promise<void> {
     if (this.free > 0) {
       this.free -= 1;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => (urgent ? this.urgentWaiting : this.waiting).push(resolve));
   }
   release(): void {
-    const next = this.waiting.shift();
+    const next = this.urgentWaiting.shift() ?? this.waiting.shift();
     if (next) next();
     else this.free += 1;
   }

@@ -8,7 +8,9 @@
  * not by polling:
  *
  * - a create that will need its value takes a hold (`expect()`) when it starts and lets go when
- *   it asks for the value or fails; while holds are out, a batch waits for them;
+ *   it asks for the value or fails; while holds are out, a batch waits for them. A create the
+ *   rate limit holds back parks its hold (batches stop waiting for it) and takes it up again when
+ *   it goes on the wire, so it never keeps values that are ready from their batch;
  * - with no hold out, a batch goes once `quietMs` pass without a new reveal (each one resets it);
  * - a batch of 100 goes at once, and any batch goes `maxGatherMs` after its first reveal.
  *
@@ -28,14 +30,24 @@ export interface KeyRevealerOptions {
    */
   quietMs?: number;
   /**
-   * Longest a reveal waits for others to join its batch, counted from the batch's first reveal.
-   * Creates held back by the rate limit keep their holds; the bound keeps their neighbours'
-   * values from waiting on them for long, and at one partial batch per 120 s a run spends at
-   * most half of the 20-per-20-minutes bucket it shares with console login.
+   * Longest a reveal waits for others to join its batch, counted from the batch's first reveal:
+   * a safety bound for holds that are out long (a create whose listing keeps missing its key).
+   * At one partial batch per 120 s a run spends at most half of the 20-per-20-minutes bucket it
+   * shares with console login.
    * @default 120_000
    * @example { maxGatherMs: 10_000 }
    */
   maxGatherMs?: number;
+}
+
+/** A create's claim on the next batch; see `KeyRevealer.expect`. */
+export interface RevealHold {
+  /** The create is held back by the rate limit: batches stop waiting for it. */
+  park(): void;
+  /** The create goes on the wire again: batches wait for it again. */
+  resume(): void;
+  /** Its value was asked for, or never will be. Later calls of any method do nothing. */
+  release(): void;
 }
 
 interface Waiter {
@@ -65,21 +77,39 @@ export class KeyRevealer {
   }
 
   /**
-   * Says a reveal is on its way (a create was started): batches wait for it. Call the returned
-   * function once, when that reveal was asked for or will not be.
-   * @example const letGo = revealer.expect(); try { ... revealer.reveal(id) ... } finally { letGo(); }
+   * Says a reveal is on its way (a create was started): batches wait for it while it is held and
+   * not parked.
+   * @example const hold = revealer.expect(); try { ... revealer.reveal(id) ... } finally { hold.release(); }
    */
-  expect(): () => void {
-    this.holds += 1;
-    clearTimeout(this.quietTimer);
-    this.quietTimer = undefined;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
+  expect(): RevealHold {
+    let state: "held" | "parked" | "released" = "held";
+    this.take();
+    const letGo = () => {
       this.holds -= 1;
       this.arm();
     };
+    return {
+      park: () => {
+        if (state !== "held") return;
+        state = "parked";
+        letGo();
+      },
+      resume: () => {
+        if (state !== "parked") return;
+        state = "held";
+        this.take();
+      },
+      release: () => {
+        if (state === "held") letGo();
+        state = "released";
+      },
+    };
+  }
+
+  private take(): void {
+    this.holds += 1;
+    clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
   }
 
   /** The full value of key `id`, without `sk-`. */

@@ -5,7 +5,11 @@
  * no `Retry-After`. Retrying each request on its own timer would send a storm of 429s and still
  * start late. Instead, after a 429 the whole connection pauses (`Retry-After` when given, else a
  * doubling pause with jitter up to a cap); when the pause ends a single probe request goes out,
- * and the others follow only once it got through.
+ * and the others follow only once it got through. An urgent request (a listing or a reveal that
+ * finishes work already done) is the probe when one is waiting: under a steady limit the probe
+ * may be the only request that gets through, and it must not always be another create. The
+ * pause doubles once per refused probe, not once per request that was already in flight when
+ * the limit hit.
  */
 export type GateTicket = "go" | "probe" | "deadline";
 
@@ -13,6 +17,8 @@ export class RateLimitGate {
   private pausedUntil = 0;
   private consecutive = 0;
   private probing = false;
+  /** Urgent requests inside `enter`: while there are any, only they may probe. */
+  private urgentWaiting = 0;
   private waiters: Array<() => void> = [];
 
   constructor(
@@ -28,34 +34,55 @@ export class RateLimitGate {
   /**
    * Waits until a request may go: `"go"` when nothing is limited, `"probe"` when this request is
    * the one that tests the limit (call `release` after it), `"deadline"` when the wait would pass
-   * `deadline` (epoch ms).
+   * `deadline` (epoch ms). `onWait` runs once, when the request has to wait. An `urgent` request
+   * becomes the probe before any other.
    */
-  async enter(deadline: number): Promise<GateTicket> {
-    for (;;) {
-      if (this.pausedUntil === 0) return "go";
-      const now = Date.now();
-      if (this.pausedUntil > now) {
-        if (this.pausedUntil > deadline) return "deadline";
-        await sleep(this.pausedUntil - now);
-        continue;
-      }
-      if (!this.probing) {
-        this.probing = true;
-        return "probe";
-      }
-      if (now >= deadline) return "deadline";
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - now);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
+  async enter(
+    deadline: number,
+    options: { urgent?: boolean; onWait?: () => void } = {},
+  ): Promise<GateTicket> {
+    const urgent = options.urgent === true;
+    let waiting = false;
+    const wait = () => {
+      if (!waiting) options.onWait?.();
+      waiting = true;
+    };
+    if (urgent) this.urgentWaiting += 1;
+    try {
+      for (;;) {
+        if (this.pausedUntil === 0) return "go";
+        const now = Date.now();
+        if (this.pausedUntil > now) {
+          if (this.pausedUntil > deadline) return "deadline";
+          wait();
+          await sleep(this.pausedUntil - now);
+          continue;
+        }
+        if (!this.probing && (urgent || this.urgentWaiting === 0)) {
+          this.probing = true;
+          return "probe";
+        }
+        if (now >= deadline) return "deadline";
+        wait();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - now);
+          this.waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
-      });
+      }
+    } finally {
+      if (urgent) this.urgentWaiting -= 1;
     }
   }
 
-  /** A request was refused with 429: pause everyone. */
-  refused(retryAfterMs: number | undefined): void {
+  /**
+   * A request was refused with 429: pause everyone. The pause doubles when a probe is refused (or
+   * a pause begins); a request that was already in flight when the pause began leaves it as it is.
+   */
+  refused(retryAfterMs: number | undefined, wasProbe: boolean): void {
+    if (this.pausedUntil !== 0 && !wasProbe && retryAfterMs === undefined) return;
     this.consecutive += 1;
     const doubling = Math.min(this.maxPauseMs, this.firstPauseMs * 2 ** (this.consecutive - 1));
     const pause = retryAfterMs ?? doubling * (0.75 + Math.random() * 0.25);

@@ -9,8 +9,10 @@ import type { ApiKeyFields, ApiKeyPage, ApiKeyRecord, CometApiClient } from "../
 export interface PendingCall<T> {
   readonly kind: "list" | "create" | "get" | "reveal";
   readonly args: unknown;
-  /** For listings: marks the request as sent (runs the caller's `onSend`). */
+  /** Marks the request as sent (runs the caller's `onSend`); listings are sent when made. */
   send(): void;
+  /** For creates: the rate limit holds the request back (runs the caller's `onHeldBack`). */
+  holdBack(): void;
   answer(value: T): void;
   fail(error: Error): void;
 }
@@ -33,14 +35,20 @@ export class ScriptedClient {
         if (this.sendListingsAtOnce) call.send();
         return call.promise;
       },
-      createKey: (fields: ApiKeyFields) => this.record<void>("create", fields).promise,
+      createKey: (fields: ApiKeyFields, progress: { onSend?: () => void; onHeldBack?: () => void } = {}) =>
+        this.record<void>("create", fields, progress.onSend, progress.onHeldBack).promise,
       getKey: (id: number) => this.record<ApiKeyRecord>("get", id).promise,
       revealKeys: (ids: readonly number[]) => this.record<Map<number, string>>("reveal", [...ids]).promise,
       revealKey: (id: number) => this.record<string>("reveal", id).promise,
     } as unknown as CometApiClient;
   }
 
-  private record<T>(kind: PendingCall<T>["kind"], args: unknown, onSend?: () => void) {
+  private record<T>(
+    kind: PendingCall<T>["kind"],
+    args: unknown,
+    onSend?: () => void,
+    onHeldBack?: () => void,
+  ) {
     let resolve: (value: T) => void = () => {};
     let reject: (error: Error) => void = () => {};
     const promise = new Promise<T>((res, rej) => {
@@ -56,6 +64,10 @@ export class ScriptedClient {
         if (sent) return;
         sent = true;
         onSend?.();
+      },
+      holdBack: () => {
+        sent = false;
+        onHeldBack?.();
       },
       answer: (value) => {
         answered.add(call as PendingCall<unknown>);

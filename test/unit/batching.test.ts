@@ -93,13 +93,44 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     expect((await b).id).toBe(3);
   });
 
-  it("gives a finished create its id 30 s after it asked, while another create is still held back", async () => {
+  it("does not wait for a create the rate limit holds back; waits again once it is sent", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const held = resolver.createKey(fieldsNamed("held"));
+    const quick = resolver.createKey(fieldsNamed("quick"));
+    await settle();
+    const [createHeld, createQuick] = script.open("create");
+    createQuick?.answer(undefined);
+    await quiet();
+    expect(script.open("list")).toHaveLength(0); // "held" is still on its way
+    createHeld?.holdBack(); // refused with 429: it waits out the pause
+    await settle();
+    expect(script.open("list")).toHaveLength(1); // at once: no timer had to run out
+    script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("quick"))]));
+    expect((await quick).id).toBe(2);
+    // The pause ends: the held create goes again, and a create answered meanwhile waits for it.
+    createHeld?.send();
+    const next = resolver.createKey(fieldsNamed("next"));
+    await settle();
+    script.open("create")[1]?.answer(undefined);
+    await quiet();
+    expect(script.open("list")).toHaveLength(0);
+    createHeld?.answer(undefined);
+    await quiet();
+    script
+      .open("list")[0]
+      ?.answer(pageOf([recordOf(3, fieldsNamed("held")), recordOf(4, fieldsNamed("next"))]));
+    expect([(await held).id, (await next).id]).toEqual([3, 4]);
+  });
+
+  it("waits at most 30 s for a create that is still on the wire", async () => {
     const script = new ScriptedClient();
     const resolver = await resolverWithBaseline(script);
     const slow = resolver.createKey(fieldsNamed("slow"));
     const quick = resolver.createKey(fieldsNamed("quick"));
     await settle();
     const [createSlow, createQuick] = script.open("create");
+    createSlow?.send();
     createQuick?.answer(undefined);
     await vi.advanceTimersByTimeAsync(29_999);
     expect(script.open("list")).toHaveLength(0);
@@ -113,6 +144,28 @@ describe("CreatedKeyResolver: group commit of listings", () => {
       .open("list")[0]
       ?.answer(pageOf([recordOf(2, fieldsNamed("quick")), recordOf(3, fieldsNamed("slow"))]));
     expect((await slow).id).toBe(3);
+  });
+
+  it("keeps identical creates waiting for a held-back sibling: its key may be in any listing", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    const first = resolver.createKey(fieldsNamed("same"));
+    const second = resolver.createKey(fieldsNamed("same"));
+    await settle();
+    const [createFirst, createSecond] = script.open("create");
+    createFirst?.answer(undefined);
+    createSecond?.holdBack();
+    await quiet();
+    script.open("list")[0]?.answer(pageOf([recordOf(2, fieldsNamed("same"))]));
+    await settle();
+    expect(script.open("list")).toHaveLength(0); // no claim, no listing until the sibling is answered
+    createSecond?.send();
+    createSecond?.answer(undefined);
+    await quiet();
+    script
+      .open("list")[0]
+      ?.answer(pageOf([recordOf(2, fieldsNamed("same")), recordOf(3, fieldsNamed("same"))]));
+    expect([(await first).id, (await second).id]).toEqual([2, 3]);
   });
 
   it("serves every create answered before the listing went on the wire, not before it was asked for", async () => {
@@ -263,12 +316,12 @@ describe("KeyRevealer: an event-driven, bounded gather", () => {
     const holds = [1, 2, 3].map(() => revealer.expect());
     const values = [1, 2, 3].map((id, i) => {
       const value = revealer.reveal(id);
-      if (i < 2) holds[i]?.();
+      if (i < 2) holds[i]?.release();
       return value;
     });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(revealed(script)).toEqual([]); // the third create still holds it
-    holds[2]?.();
+    holds[2]?.release();
     await vi.advanceTimersByTimeAsync(39);
     expect(revealed(script)).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -289,6 +342,31 @@ describe("KeyRevealer: an event-driven, bounded gather", () => {
     expect(revealed(script)).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(revealed(script)).toEqual([[1, 2, 3]]);
+  });
+
+  it("does not wait for a create the rate limit holds back, and waits again once it is sent", async () => {
+    const script = new ScriptedClient();
+    const revealer = new KeyRevealer(script.asClient());
+    const done = revealer.expect();
+    const held = revealer.expect();
+    void revealer.reveal(1);
+    done.release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(revealed(script)).toEqual([]); // the other create is on its way
+    held.park(); // its create was refused with 429
+    await vi.advanceTimersByTimeAsync(39);
+    expect(revealed(script)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(revealed(script)).toEqual([1]);
+    held.resume(); // sent again once the pause ended
+    void revealer.reveal(2);
+    script.open("reveal")[0]?.answer("v1");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(revealed(script)).toEqual([1]);
+    void revealer.reveal(3);
+    held.release();
+    await vi.advanceTimersByTimeAsync(40);
+    expect(revealed(script)).toEqual([1, [2, 3]]);
   });
 
   it("sends a batch 120 s after its first reveal even while a create still holds it", async () => {

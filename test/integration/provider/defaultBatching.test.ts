@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { CometApiClient } from "../../../provider/client";
 import { CreatedKeyResolver } from "../../../provider/createdKeyResolver";
 import { useEmulator } from "../../support/emulatorHooks";
-import { apiRequests, createKey, productionProvider, updateKey } from "../../support/providerHarness";
+import {
+  apiRequests,
+  createKey,
+  outcome,
+  productionProvider,
+  updateKey,
+} from "../../support/providerHarness";
 import { fieldsNamed } from "../../support/scriptedClient";
 
 const emu = useEmulator({ resetEach: true });
@@ -37,11 +43,10 @@ describe("batching at the production defaults", () => {
     expect(counts["POST /api/token/batch/keys"]).toBe(1);
   });
 
-  it("gives a finished create its id while another create's answer is held back", async () => {
-    // The resolver alone, so the id is observable before the reveal (which waits for the held-back
-    // create by design). Test-only tuning: the listing waits 500 ms for the held-back create
-    // instead of the default 30 s; the default is the same code path, stepped on a fake clock in
-    // test/unit/batching.test.ts.
+  it("gives a finished create its id while another create is still on the wire", async () => {
+    // The resolver alone, so the id is observable before the reveal. Test-only tuning: the listing
+    // waits 500 ms for the create on the wire instead of the default 30 s; the default is the
+    // same code path, stepped on a fake clock in test/unit/batching.test.ts.
     const client = new CometApiClient({ baseUrl: emu.url, accessToken: emu.accessToken, userId: emu.userId });
     const resolver = new CreatedKeyResolver(client, { maxGatherMs: 500 });
     await resolver.createKey(fieldsNamed("baseline"));
@@ -60,6 +65,52 @@ describe("batching at the production defaults", () => {
     expect(quick.name).toBe("quick");
     expect(slowDone).toBe(false);
     expect((await slow).name).toBe("slow");
+    await client.close();
+  });
+
+  it("gives a finished create its id and value while the rate limit holds another create back", async () => {
+    const p = productionProvider(emu);
+    await createKey(p, { name: "warm-up", quota: 100 });
+    // The second of the next two creates is refused with 429 (Retry-After 1 s) three times: the
+    // connection pauses three times while it waits, about 3 s.
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/",
+      kind: "rate-limit",
+      retryAfterSeconds: 1,
+      skip: 1,
+      times: 3,
+    });
+    const quick = createKey(p, { name: "quick", quota: 100 });
+    const held = outcome(createKey(p, { name: "held", quota: 100 }));
+    const done = await quick;
+    // Its listing and reveal went as the first pauses ended, before the held create got through.
+    expect(done.outs.name).toBe("quick");
+    expect(done.outs.key).toMatch(/^sk-[0-9A-Za-z]{48}$/);
+    expect((await emu.control.keys()).map((k) => k.name).sort()).toEqual(["quick", "warm-up"]);
+    const late = await held;
+    expect(late.ok && late.value.outs.name).toBe("held");
+    const counts = await emu.control.requestCounts();
+    expect(counts["POST /api/token/"]?.byStatus).toEqual({ "200": 3, "429": 3 });
+  });
+
+  it("sends a listing ahead of the creates queued for a connection slot", async () => {
+    const client = new CometApiClient({ baseUrl: emu.url, accessToken: emu.accessToken, userId: emu.userId });
+    // The default 8 connection slots are taken by 8 slow creates; two more creates queue, then a listing.
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/",
+      kind: "latency",
+      latencyMs: 300,
+      times: 8,
+    });
+    const sent: string[] = [];
+    const creates = Array.from({ length: 10 }, (_, i) =>
+      client.createKey(fieldsNamed(`c${i}`), { onSend: () => sent.push(`c${i}`) }),
+    );
+    const listing = client.listKeys({ onSend: () => sent.push("list") });
+    await Promise.all([...creates, listing]);
+    expect(sent).toEqual(["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "list", "c8", "c9"]);
     await client.close();
   });
 
