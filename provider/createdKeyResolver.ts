@@ -25,7 +25,10 @@
  *   pause) join the next. A listing starts once no create of this process is on its way (queued
  *   for a connection slot or on the wire) and none was started for `quietMs` (the engine starts
  *   creates one by one; each start, answer and hold-back is an event that looks again; nothing
- *   polls), or `maxGatherMs` after it was asked for. A create the rate limit holds back is not
+ *   polls), or `maxGatherMs` after it was asked for. Once the service has answered 429, every
+ *   request spends a scarce budget, and the quiet period becomes `limitedQuietMs`: the engine
+ *   starts creates in a trickle as it finishes steps, and they then share one listing instead of
+ *   one listing per few creates. A create the rate limit holds back is not
  *   waited for: the listing goes for the creates that have their answers, and as listings are
  *   urgent it is among the first requests when the pause ends. Which creates a listing serves is
  *   decided when its first page actually goes on the wire, so the grouping's correctness does not
@@ -66,6 +69,14 @@ export interface CreatedKeyResolverOptions {
    * @example { quietMs: 10 }
    */
   quietMs?: number;
+  /**
+   * The quiet period once the service has refused a request of this connection with 429: a
+   * listing then costs a request the creates need, so creates the engine starts in a trickle
+   * (tens per second, as it records finished steps) share one.
+   * @default 1_000
+   * @example { limitedQuietMs: 200 }
+   */
+  limitedQuietMs?: number;
   /**
    * Longest a listing waits for creates still on their way (queued for a connection slot or on
    * the wire; never for creates the rate limit holds back) before it goes for the creates that
@@ -122,6 +133,7 @@ export class CreatedKeyResolver {
       unknownOutcomeGraceMs: options.unknownOutcomeGraceMs ?? 2_000,
       unknownOutcomeWindowMs: options.unknownOutcomeWindowMs ?? 60_000,
       quietMs: options.quietMs ?? 40,
+      limitedQuietMs: options.limitedQuietMs ?? 1_000,
       maxGatherMs: options.maxGatherMs ?? 30_000,
       maxMisses: options.maxMisses ?? 4,
     };
@@ -214,7 +226,8 @@ export class CreatedKeyResolver {
       this.gatherTimer ??= setTimeout(() => this.startRound(), this.options.maxGatherMs);
       return;
     }
-    const quietIn = this.lastStartedAt + this.options.quietMs - Date.now();
+    const quietMs = this.client.stats.rateLimited > 0 ? this.options.limitedQuietMs : this.options.quietMs;
+    const quietIn = this.lastStartedAt + quietMs - Date.now();
     if (quietIn > 0) {
       this.quietTimer ??= setTimeout(() => {
         this.quietTimer = undefined;

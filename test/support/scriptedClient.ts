@@ -21,6 +21,8 @@ export class ScriptedClient {
   readonly calls: PendingCall<unknown>[] = [];
   /** Listings run their `onSend` as soon as they are made unless this is false. */
   sendListingsAtOnce = true;
+  /** The connection's counters; set `rateLimited` to play a connection that was answered 429. */
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
 
   /** The calls of `kind` not yet answered, oldest first. */
   open(kind: PendingCall<unknown>["kind"]): PendingCall<unknown>[] {
@@ -30,6 +32,7 @@ export class ScriptedClient {
   /** The client the code under test uses. */
   asClient(): CometApiClient {
     return {
+      stats: this.stats,
       listKeys: (options: { page?: number; pageSize?: number; onSend?: () => void } = {}) => {
         const call = this.record<ApiKeyPage>("list", options, options.onSend);
         if (this.sendListingsAtOnce) call.send();

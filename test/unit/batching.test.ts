@@ -72,6 +72,27 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     expect((await Promise.all(created)).length).toBe(3);
   });
 
+  it("lets creates started 500 ms apart share one listing once the service has answered 429", async () => {
+    const script = new ScriptedClient();
+    const resolver = await resolverWithBaseline(script);
+    script.stats.rateLimited = 1;
+    const created: Promise<unknown>[] = [];
+    for (const name of ["a", "b", "c"]) {
+      created.push(resolver.createKey(fieldsNamed(name)));
+      await settle();
+      script.open("create")[0]?.answer(undefined);
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    await vi.advanceTimersByTimeAsync(499);
+    expect(script.open("list")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(script.open("list")).toHaveLength(1);
+    script
+      .open("list")[0]
+      ?.answer(pageOf(["a", "b", "c"].map((name, i) => recordOf(i + 2, fieldsNamed(name)))));
+    expect((await Promise.all(created)).length).toBe(3);
+  });
+
   it("keeps one listing in flight; a create answered meanwhile joins the next", async () => {
     const script = new ScriptedClient();
     const resolver = await resolverWithBaseline(script);
