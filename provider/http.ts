@@ -101,7 +101,7 @@ export interface ApiRequest {
    */
   onSend?: () => void;
   /**
-   * Called when an attempt has to wait out a rate-limit pause (it was refused with 429, or the
+   * Called when an attempt has to wait out a rate-limit pause (after its own 429, or because the
    * connection is paused when its turn comes); `onSend` follows when it goes again. Batches use it
    * to stop waiting for a request the rate limit holds back.
    */
@@ -316,7 +316,6 @@ export class HttpTransport {
       this.stats.rateLimited += 1;
       const gate = req.limit === "reveal" ? this.revealGate : this.gate;
       gate.refused(retryAfterMs, probing.includes(gate));
-      req.onHeldBack?.();
       return {
         kind: "fail",
         error: new RateLimitedError(req.operation, 429, "rate limited"),
