@@ -52,38 +52,21 @@ describe("CreatedKeyResolver: group commit of listings", () => {
     expect([(await a).id, (await b).id]).toEqual([2, 3]);
   });
 
-  it("lets creates the engine starts one by one, 20 ms apart, share one listing", async () => {
+  it.each([
+    { when: "20 ms apart", apartMs: 20, quietMs: 40, rateLimited: 0 },
+    { when: "500 ms apart once the service has answered 429", apartMs: 500, quietMs: 1_000, rateLimited: 1 },
+  ])("lets creates the engine starts one by one, $when, share one listing", async (c) => {
     const script = new ScriptedClient();
     const resolver = await resolverWithBaseline(script);
+    script.stats.rateLimited = c.rateLimited;
     const created: Promise<unknown>[] = [];
     for (const name of ["a", "b", "c"]) {
       created.push(resolver.createKey(fieldsNamed(name)));
       await settle();
       script.open("create")[0]?.answer(undefined); // answered before the next one starts
-      await vi.advanceTimersByTimeAsync(20);
+      await vi.advanceTimersByTimeAsync(c.apartMs);
     }
-    await vi.advanceTimersByTimeAsync(19);
-    expect(script.open("list")).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(script.open("list")).toHaveLength(1);
-    script
-      .open("list")[0]
-      ?.answer(pageOf(["a", "b", "c"].map((name, i) => recordOf(i + 2, fieldsNamed(name)))));
-    expect((await Promise.all(created)).length).toBe(3);
-  });
-
-  it("lets creates started 500 ms apart share one listing once the service has answered 429", async () => {
-    const script = new ScriptedClient();
-    const resolver = await resolverWithBaseline(script);
-    script.stats.rateLimited = 1;
-    const created: Promise<unknown>[] = [];
-    for (const name of ["a", "b", "c"]) {
-      created.push(resolver.createKey(fieldsNamed(name)));
-      await settle();
-      script.open("create")[0]?.answer(undefined);
-      await vi.advanceTimersByTimeAsync(500);
-    }
-    await vi.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(c.quietMs - c.apartMs - 1);
     expect(script.open("list")).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(script.open("list")).toHaveLength(1);
