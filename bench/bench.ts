@@ -71,6 +71,8 @@ interface SizeResult {
   n: number;
   cometapi: RunResult;
   baseline?: RunResult;
+  /** The no-op baseline again, its stored provider padded to the size of ours. */
+  sizeMatchedBaseline?: RunResult;
   /** Ideal duration of the executed phase sequence, ms. */
   idealTotalMs: number;
   /** Wall time of the executed phase sequence, ms. */
@@ -102,8 +104,11 @@ const root = repoRoot();
 const startedAt = new Date();
 const logDir = join(root, ".bench", "logs");
 
-/** The N keys of the program; `variant` 1 is the update touching every key. */
-const spec = { n: 0, variant: 0 };
+/**
+ * The N resources of the program; `variant` 1 is the update touching every key; `paddingBytes`
+ * pads the no-op's stored provider.
+ */
+const spec = { n: 0, variant: 0, paddingBytes: 0 };
 
 function keysProgram(): Promise<Record<string, unknown>> {
   for (let i = 0; i < spec.n; i += 1) {
@@ -113,7 +118,7 @@ function keysProgram(): Promise<Record<string, unknown>> {
 }
 
 function noopProgram(): Promise<Record<string, unknown>> {
-  for (let i = 0; i < spec.n; i += 1) new NoopResource(`noop-${i}`, spec.variant);
+  for (let i = 0; i < spec.n; i += 1) new NoopResource(`noop-${i}`, spec.variant, spec.paddingBytes);
   return Promise.resolve({});
 }
 
@@ -185,9 +190,11 @@ async function runStack(
   n: number,
   args: BenchArgs,
   emu: RunningEmulator | undefined,
+  paddingBytes = 0,
 ): Promise<RunResult> {
   spec.n = n;
   spec.variant = 0;
+  spec.paddingBytes = paddingBytes;
   const project = kind === "cometapi" ? "cometapi-bench" : "noop-bench";
   const stackName = `n${n}-${Date.now().toString(36)}`;
   const log = join(logDir, `${project}-${stackName}.log`);
@@ -360,6 +367,20 @@ function sizeTable(s: SizeResult): string {
   return table(rows);
 }
 
+/** Our wall time against the no-op whose stored provider is as large as ours, total and per phase. */
+function sizeMatchedLine(s: SizeResult, matched: RunResult): string {
+  const ratios = s.cometapi.phases.map((p) => {
+    const q = matched.phases.find((m) => m.phase === p.phase);
+    return q ? `${p.phase} ${(p.wallMs / q.wallMs).toFixed(2)}×` : `${p.phase} —`;
+  });
+  const total = matched.phases.reduce((a, p) => a + p.wallMs, 0);
+  return (
+    `against a no-op storing a provider as large as ours (${matched.providerBytesPerResource ?? "?"} B, ` +
+    `state ${matched.stateBytesPerKey ?? "?"} B/resource): ${seconds(total)} s, ` +
+    `${(s.wallTotalMs / total).toFixed(2)}× in total (${ratios.join(", ")})`
+  );
+}
+
 interface TargetCheck {
   target: string;
   met: boolean | "n/a";
@@ -503,6 +524,10 @@ async function main(): Promise<void> {
       await emu.close();
     }
     const baseline = args.baseline ? await runStack("noop", n, args, undefined) : undefined;
+    // The same no-op storing a provider as large as ours: what is left is our provider's own work.
+    const padding = (cometapi.providerBytesPerResource ?? 0) - (baseline?.providerBytesPerResource ?? 0);
+    const sizeMatchedBaseline =
+      baseline && padding > 0 ? await runStack("noop", n, args, undefined, padding) : undefined;
     const ideal = idealSchedule(args.phases, n, {
       latencyMs: args.latencyMs,
       parallel: args.parallel,
@@ -513,6 +538,7 @@ async function main(): Promise<void> {
       n,
       cometapi,
       ...(baseline ? { baseline } : {}),
+      ...(sizeMatchedBaseline ? { sizeMatchedBaseline } : {}),
       idealTotalMs: ideal.reduce((a, p) => a + p.durationMs, 0),
       wallTotalMs: cometapi.phases.reduce((a, p) => a + p.wallMs, 0),
       keysLeftAfterDestroy: keysLeft,
@@ -527,6 +553,7 @@ async function main(): Promise<void> {
         `state: ${cometapi.stateBytesPerKey ?? "?"} B/key (no-op: ${baseline?.stateBytesPerKey ?? "?"} B/resource); ` +
         `keys left after the run: ${keysLeft}`,
     );
+    if (sizeMatchedBaseline) say(sizeMatchedLine(s, sizeMatchedBaseline));
     write(false);
   }
 
