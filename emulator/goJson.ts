@@ -91,6 +91,7 @@ export function decodeGoStruct(
   text: string,
   structName: string,
   fields: Record<string, GoType>,
+  valueType = `controller.${structName}`,
 ): DecodeResult<Record<string, unknown>> {
   const parsed = parseJson(text);
   if (!parsed.ok) return parsed;
@@ -99,7 +100,7 @@ export function decodeGoStruct(
   if (jsonKind(body) !== "object") {
     return {
       ok: false,
-      message: `json: cannot unmarshal ${jsonKind(body)} into Go value of type controller.${structName}`,
+      message: `json: cannot unmarshal ${jsonKind(body)} into Go value of type ${valueType}`,
     };
   }
   const byLower = new Map<string, string>();

@@ -5,8 +5,8 @@ import { onOffReader, type SettingKind } from "./settingKinds";
 export const DEFAULT_RATE_LIMITS = {
   /** Window of the global `/api` limit, seconds. @default 180 */
   windowSeconds: 180,
-  /** Requests allowed per IP per window on every `/api` route. @default 180 */
-  maxRequests: 180,
+  /** Requests allowed per IP per window on every `/api` route (180 on the 2026-03 build). @default 360 */
+  maxRequests: 360,
   /** Searches allowed per user per minute. @default 10 */
   searchPerMinute: 10,
   /** Window of the key-reveal limit, seconds. @default 1200 */

@@ -13,9 +13,12 @@ import type { ActiveFault } from "./faults";
 import { chatCompletions, listModels } from "./modelApi";
 import { fail, jsonReply, notFound, type Reply, tooManyRequests } from "./reply";
 import { getSelf } from "./self";
+import { SERVER_PROFILES } from "./serverProfiles";
 import {
   createToken,
   deleteToken,
+  deleteTokensBatch,
+  getAutoGroups,
   getToken,
   listTokens,
   revealKey,
@@ -38,6 +41,8 @@ interface RouteDef {
   model?: ModelHandler;
   /** Served only while keys are masked (the reveal routes of newer builds). */
   needsMasking?: boolean;
+  /** Served only by profiles that have it (`GET /api/token/auto-groups`). */
+  needsAutoGroups?: boolean;
 }
 
 const ROUTES: RouteDef[] = [
@@ -45,6 +50,8 @@ const ROUTES: RouteDef[] = [
   { method: "POST", pattern: "/api/token/", api: createToken },
   { method: "PUT", pattern: "/api/token/", api: updateToken },
   { method: "GET", pattern: "/api/token/search", api: searchTokens },
+  { method: "GET", pattern: "/api/token/auto-groups", api: getAutoGroups, needsAutoGroups: true },
+  { method: "POST", pattern: "/api/token/batch", api: deleteTokensBatch },
   { method: "POST", pattern: "/api/token/batch/keys", api: revealKeysBatch, needsMasking: true },
   { method: "GET", pattern: "/api/token/:id", api: getToken },
   { method: "DELETE", pattern: "/api/token/:id", api: deleteToken },
@@ -84,7 +91,13 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
 }
 
 function findRoute(ctx: EmulatorContext, method: string, path: string): Match {
-  const candidates = ROUTES.filter((r) => r.method === method && (!r.needsMasking || ctx.switches.maskKeys));
+  const profile = SERVER_PROFILES[ctx.switches.serverProfile];
+  const candidates = ROUTES.filter(
+    (r) =>
+      r.method === method &&
+      (!r.needsMasking || ctx.switches.maskKeys) &&
+      (!r.needsAutoGroups || profile.autoGroupsRoute),
+  );
   // Static routes win over parameter routes, as in gin's tree.
   const ordered = [
     ...candidates.filter((r) => !r.pattern.includes(":")),
@@ -301,7 +314,9 @@ export class EmulatorServer {
         ctx.clock.nowMs(),
       )
     ) {
-      return tooManyRequests();
+      return tooManyRequests(
+        SERVER_PROFILES[ctx.switches.serverProfile].retryAfter ? limits.windowSeconds : undefined,
+      );
     }
     const auth = authenticateUser(ctx, info);
     if (!auth.ok) return auth.reply;

@@ -6,6 +6,7 @@
  * variables and `--help` (cliSettings.ts).
  */
 import { rateLimitsKind } from "./rateLimitSettings";
+import { SERVER_PROFILE_NAMES } from "./serverProfiles";
 import { nonNegative, oneOf, type SettingKind, text, textList, yesNo } from "./settingKinds";
 
 export interface Setting<T> {
@@ -59,10 +60,31 @@ export const START_OPTIONS = {
 
 export const SWITCHES = {
   /**
-   * Require the `New-Api-User` header on management routes ([code]); `false` = [docs].
-   * @default true @example startEmulator({ requireUserHeader: false })
+   * The real new-api build to play (serverProfiles.ts has what differs): `"upstream-2026-08"`
+   * (upstream at e2c7aa7, the newest) or `"new-api-2026-03"` (the build modelled before it).
+   * @default "upstream-2026-08" @example startEmulator({ serverProfile: "new-api-2026-03" })
    */
-  requireUserHeader: defaulted(yesNo, true, "require the New-Api-User header ([code]); false = [docs]"),
+  serverProfile: defaulted(
+    oneOf(...SERVER_PROFILE_NAMES),
+    "upstream-2026-08",
+    "the new-api build to play: upstream-2026-08 or new-api-2026-03",
+  ),
+  /**
+   * A root user's token lists, reads and changes every user's keys (newer main-line new-api);
+   * `false`: only its own, like every other user (upstream 2026-08, `GetTokenByIds` by caller).
+   * @default false @example startEmulator({ rootSeesAllKeys: true })
+   */
+  rootSeesAllKeys: defaulted(yesNo, false, "a root token sees every user's keys (newer main line)"),
+  /**
+   * Require the `New-Api-User` header on management routes ([code]); `false` = [docs]. Only the
+   * `new-api-2026-03` profile checks it; `upstream-2026-08` never does.
+   * @default true @example startEmulator({ serverProfile: "new-api-2026-03", requireUserHeader: false })
+   */
+  requireUserHeader: defaulted(
+    yesNo,
+    true,
+    "require the New-Api-User header (new-api-2026-03 only); false = [docs]",
+  ),
   /**
    * Mask `key` in list/get/search/update responses and serve the reveal routes ([code]).
    * `false` ([docs], an older build): full key everywhere and both reveal routes answer the
@@ -100,16 +122,22 @@ export const SWITCHES = {
   /** Maximum non-deleted keys per user. @default 1000 @example startEmulator({ maxUserTokens: 10 }) */
   maxUserTokens: defaulted(nonNegative("integer"), 1000, "maximum non-deleted keys per user"),
   /**
-   * QuotaPerUnit; a limited key's `remain_quota` may not exceed 1e9 × this.
-   * @default 500000 @example startEmulator({ quotaPerUnit: 1 })
+   * QuotaPerUnit; on `new-api-2026-03` a limited key's `remain_quota` may not exceed 1e9 × this
+   * (upstream-2026-08 caps it at 2147483647 whatever this is).
+   * @default 500000 @example startEmulator({ serverProfile: "new-api-2026-03", quotaPerUnit: 1 })
    */
-  quotaPerUnit: defaulted(nonNegative("number"), 500000, "a limited key's quota is at most 1e9 × this"),
+  quotaPerUnit: defaulted(
+    nonNegative("number"),
+    500000,
+    "new-api-2026-03: a limited key's quota is at most 1e9 × this",
+  ),
   /**
-   * Rate limits, or `false` for none. Exceeding one answers HTTP 429 with an empty body and no
-   * `Retry-After`. `true`/`"default"` = {180, 180, 10, 1200, 20}.
+   * Rate limits, or `false` for none. Exceeding one answers HTTP 429 with an empty body, and on
+   * `upstream-2026-08` a `Retry-After` of the limit's full window. `true`/`"default"` =
+   * {180, 360, 10, 1200, 20} (upstream 2026-08; the 2026-03 build allowed 180 per 180 s).
    * @default false @example startEmulator({ rateLimits: { ...DEFAULT_RATE_LIMITS, maxRequests: 10 } })
    */
-  rateLimits: defaulted(rateLimitsKind, false, "new-api's rate limits; default = 180,180,10,1200,20"),
+  rateLimits: defaulted(rateLimitsKind, false, "new-api's rate limits; default = 180,360,10,1200,20"),
   /** Quota charged per accepted model call. @default 1000 @example startEmulator({ chargePerRequest: 25 }) */
   chargePerRequest: defaulted(nonNegative("integer"), 1000, "quota charged per accepted model call"),
   /** Milliseconds added to every `/api` response. @default 0 @example startEmulator({ latencyMs: 25 }) */

@@ -6,22 +6,23 @@
 import type { EmulatorContext, RequestInfo } from "./context";
 import { decodeGoStruct, goAtoi } from "./goJson";
 import { fail, ok, type Reply, tooManyRequests } from "./reply";
+import { SERVER_PROFILES, type ServerProfile } from "./serverProfiles";
 import type { EmulatorKeyRecord } from "./store";
 
 export const MSG = {
   nameTooLong: "Token name is too long",
   quotaNegative: "Quota value cannot be negative",
-  quotaTooLarge: (max: number) => `Quota value cannot exceed ${max}`,
+  quotaTooLarge: (max: number) => `Quota value exceeds valid range, maximum is ${max}`,
   tooManyTokens: (max: number) => `已达到最大令牌数量限制 (${max})`,
   noGroupAccess: "no access to group",
   notFound: "record not found",
   emptyId: "id 或 userId 为空！",
   expiredCannotEnable:
-    "The token has expired and cannot be enabled. Please modify the token expiration time, or set it to never expire",
+    "Token has expired and cannot be enabled. Please modify the expiration time or set it to never expire",
   exhaustedCannotEnable:
-    "The token quota has been used up and cannot be enabled. Please modify the remaining quota, or set it to unlimited",
+    "Token quota is exhausted and cannot be enabled. Please modify the remaining quota or set it to unlimited",
   invalidParams: "Invalid parameters",
-  batchTooMany: (max: number) => `Too many items in one batch, at most ${max}`,
+  batchTooMany: (max: number) => `Too many items in batch request, maximum is ${max}`,
   fuzzyRefused: "令牌数量超过上限，仅允许精确搜索，请勿使用 % 通配符",
   doublePercent: "搜索模式中不允许包含连续的 % 通配符",
   tooManyPercent: "搜索模式中最多允许包含 2 个 % 通配符",
@@ -64,8 +65,21 @@ interface TokenBody {
   cross_group_retry: boolean;
 }
 
-function decodeTokenBody(text: string): { ok: true; body: TokenBody } | { ok: false; reply: Reply } {
-  const r = decodeGoStruct(text, "tokenRequest", TOKEN_FIELDS);
+function profileOf(ctx: EmulatorContext): ServerProfile {
+  return SERVER_PROFILES[ctx.switches.serverProfile];
+}
+
+/** The user whose keys the caller sees: its own, or every user's (undefined) for root when `rootSeesAllKeys`. */
+function scopeOf(ctx: EmulatorContext, userId: number, root: boolean): number | undefined {
+  return root && ctx.switches.rootSeesAllKeys ? undefined : userId;
+}
+
+function decodeTokenBody(
+  ctx: EmulatorContext,
+  text: string,
+): { ok: true; body: TokenBody } | { ok: false; reply: Reply } {
+  const type = profileOf(ctx).tokenBodyType;
+  const r = decodeGoStruct(text, type.field, TOKEN_FIELDS, type.value);
   if (!r.ok) return { ok: false, reply: fail(r.message) };
   const v = r.value;
   return {
@@ -93,8 +107,12 @@ export function maskKey(key: string): string {
   return `${key.slice(0, 4)}**********${key.slice(-4)}`;
 }
 
-/** A record as the management API shows it (masked key unless masking is switched off). */
-export function toWire(rec: EmulatorKeyRecord, mask: boolean): Record<string, unknown> {
+/** A record as the management API shows it (masked key unless masking is switched off), with the profile's extra fields. */
+export function toWire(
+  rec: EmulatorKeyRecord,
+  mask: boolean,
+  extras: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: rec.id,
     user_id: rec.user_id,
@@ -112,9 +130,8 @@ export function toWire(rec: EmulatorKeyRecord, mask: boolean): Record<string, un
     used_quota: rec.used_quota,
     group: rec.group,
     cross_group_retry: rec.cross_group_retry,
-    billing_type: 0,
+    ...extras,
     DeletedAt: null,
-    auto_groups: null,
   };
 }
 
@@ -158,7 +175,11 @@ function nameTooLong(ctx: EmulatorContext, name: string): boolean {
 }
 
 function maxQuota(ctx: EmulatorContext): number {
-  return Math.round(1e9 * ctx.switches.quotaPerUnit);
+  return profileOf(ctx).quotaCap(ctx.switches.quotaPerUnit);
+}
+
+function wire(ctx: EmulatorContext, rec: EmulatorKeyRecord): Record<string, unknown> {
+  return toWire(rec, ctx.switches.maskKeys, profileOf(ctx).recordExtras);
 }
 
 /** Checks 2 and 3 of create/update: name length and quota bounds. */
@@ -183,14 +204,15 @@ function checkGroup(ctx: EmulatorContext, group: string): Reply | undefined {
 
 export function listTokens(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   const { page, pageSize } = pageQuery(req.query);
-  // A root token lists every user's keys (current upstream new-api).
-  const list = root ? ctx.store.allLive() : ctx.store.liveList(userId);
+  // A root token lists every user's keys when `rootSeesAllKeys` (newer main-line new-api).
+  const scope = scopeOf(ctx, userId, root);
+  const list = scope === undefined ? ctx.store.allLive() : ctx.store.liveList(scope);
   const items = newestFirst(list, (page - 1) * pageSize, pageSize);
   return ok({
     page,
     page_size: pageSize,
     total: list.length,
-    items: items.map((r) => toWire(r, ctx.switches.maskKeys)),
+    items: items.map((r) => wire(ctx, r)),
   });
 }
 
@@ -215,7 +237,7 @@ function likeMatcher(pattern: string): Matcher {
 export function searchTokens(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
   const limits = ctx.switches.rateLimits;
   if (limits && !ctx.limiter.take(`search:${userId}`, limits.searchPerMinute, 60_000, ctx.clock.nowMs())) {
-    return tooManyRequests();
+    return tooManyRequests(profileOf(ctx).retryAfter ? 60 : undefined);
   }
   const { page, pageSize } = pageQuery(req.query);
   const keyword = req.query.get("keyword") ?? "";
@@ -242,7 +264,7 @@ export function searchTokens(ctx: EmulatorContext, req: RequestInfo, userId: num
     page,
     page_size: pageSize,
     total: matches.length,
-    items: items.map((r) => toWire(r, ctx.switches.maskKeys)),
+    items: items.map((r) => wire(ctx, r)),
   });
 }
 
@@ -266,7 +288,7 @@ function loadById(
   root: boolean,
 ): { ok: true; rec: EmulatorKeyRecord } | { ok: false; reply: Reply } {
   if (id === 0) return { ok: false, reply: fail(MSG.emptyId) };
-  const rec = ctx.store.getLive(id, root ? undefined : userId);
+  const rec = ctx.store.getLive(id, scopeOf(ctx, userId, root));
   if (!rec) return { ok: false, reply: fail(MSG.notFound) };
   return { ok: true, rec };
 }
@@ -274,11 +296,11 @@ function loadById(
 export function getToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
   const r = loadByParam(ctx, req, userId, root);
   if (!r.ok) return r.reply;
-  return ok(toWire(r.rec, ctx.switches.maskKeys));
+  return ok(wire(ctx, r.rec));
 }
 
 export function createToken(ctx: EmulatorContext, req: RequestInfo, userId: number): Reply {
-  const decoded = decodeTokenBody(req.body);
+  const decoded = decodeTokenBody(ctx, req.body);
   if (!decoded.ok) return decoded.reply;
   const body = decoded.body;
   const refused = checkNameAndQuota(ctx, body);
@@ -303,13 +325,13 @@ export function createToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
     allow_ips: body.allow_ips ?? "",
     used_quota: 0,
     group: body.group,
-    cross_group_retry: body.cross_group_retry,
+    cross_group_retry: profileOf(ctx).crossGroupRetry(body.cross_group_retry, body.group),
   });
   return ok();
 }
 
 export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
-  const decoded = decodeTokenBody(req.body);
+  const decoded = decodeTokenBody(ctx, req.body);
   if (!decoded.ok) return decoded.reply;
   const body = decoded.body;
   const refused = checkNameAndQuota(ctx, body);
@@ -340,11 +362,11 @@ export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
     rec.model_limits = body.model_limits;
     rec.allow_ips = body.allow_ips;
     rec.group = body.group;
-    rec.cross_group_retry = body.cross_group_retry;
+    rec.cross_group_retry = profileOf(ctx).crossGroupRetry(body.cross_group_retry, body.group);
     if (ctx.switches.fullUpdateAppliesStatus) rec.status = body.status;
   }
   ctx.store.changed();
-  return ok(toWire(rec, ctx.switches.maskKeys));
+  return ok(wire(ctx, rec));
 }
 
 export function deleteToken(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
@@ -355,34 +377,66 @@ export function deleteToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
   return ok();
 }
 
-function revealAllowed(ctx: EmulatorContext, req: RequestInfo): boolean {
+/** The reveal limit's 429 (with the window as `Retry-After` where the profile sends it), or undefined. */
+function revealRefused(ctx: EmulatorContext, req: RequestInfo): Reply | undefined {
   const limits = ctx.switches.rateLimits;
-  if (!limits) return true;
-  return ctx.limiter.take(
-    `reveal:${req.ip}`,
-    limits.revealMax,
-    limits.revealWindowSeconds * 1000,
-    ctx.clock.nowMs(),
-  );
+  if (!limits) return undefined;
+  const windowMs = limits.revealWindowSeconds * 1000;
+  if (ctx.limiter.take(`reveal:${req.ip}`, limits.revealMax, windowMs, ctx.clock.nowMs())) return undefined;
+  return tooManyRequests(profileOf(ctx).retryAfter ? limits.revealWindowSeconds : undefined);
 }
 
 export function revealKey(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
-  if (!revealAllowed(ctx, req)) return tooManyRequests();
+  const refused = revealRefused(ctx, req);
+  if (refused) return refused;
   const r = loadByParam(ctx, req, userId, root);
   if (!r.ok) return r.reply;
   return ok({ key: r.rec.key });
 }
 
 export function revealKeysBatch(ctx: EmulatorContext, req: RequestInfo, userId: number, root = false): Reply {
-  if (!revealAllowed(ctx, req)) return tooManyRequests();
-  const decoded = decodeGoStruct(req.body, "TokenBatch", { ids: "[]int" });
-  const ids = decoded.ok ? ((decoded.value.ids as number[] | undefined) ?? []) : [];
-  if (ids.length === 0) return fail(MSG.invalidParams);
-  if (ids.length > 100) return fail(MSG.batchTooMany(100));
+  const refused = revealRefused(ctx, req);
+  if (refused) return refused;
+  const batch = batchIds(req);
+  if (!batch.ok) return batch.reply;
   const keys: Record<string, string> = {};
-  for (const id of ids) {
-    const rec = ctx.store.getLive(id, root ? undefined : userId);
+  for (const id of batch.ids) {
+    const rec = ctx.store.getLive(id, scopeOf(ctx, userId, root));
     if (rec) keys[String(id)] = rec.key;
   }
   return ok({ keys });
+}
+
+/** Reads the `{"ids": [...]}` body of a batch route: the ids, or the refusal. */
+function batchIds(req: RequestInfo): { ok: true; ids: number[] } | { ok: false; reply: Reply } {
+  const decoded = decodeGoStruct(req.body, "TokenBatch", { ids: "[]int" });
+  const ids = decoded.ok ? ((decoded.value.ids as number[] | undefined) ?? []) : [];
+  if (ids.length === 0) return { ok: false, reply: fail(MSG.invalidParams) };
+  if (ids.length > 100) return { ok: false, reply: fail(MSG.batchTooMany(100)) };
+  return { ok: true, ids };
+}
+
+/** `POST /api/token/batch`: deletes the caller's keys among `ids`; `data` = how many were deleted. */
+export function deleteTokensBatch(
+  ctx: EmulatorContext,
+  req: RequestInfo,
+  userId: number,
+  root = false,
+): Reply {
+  const batch = batchIds(req);
+  if (!batch.ok) return batch.reply;
+  let deleted = 0;
+  for (const id of new Set(batch.ids)) {
+    const rec = ctx.store.getLive(id, scopeOf(ctx, userId, root));
+    if (!rec) continue;
+    ctx.store.softDelete(rec, new Date(ctx.clock.nowMs()).toISOString());
+    deleted += 1;
+  }
+  return ok(deleted);
+}
+
+/** `GET /api/token/auto-groups` (upstream-2026-08): the groups a key of group `auto` may use, and their maximum. */
+export function getAutoGroups(ctx: EmulatorContext): Reply {
+  const groups = ctx.switches.groups.filter((g) => g !== "auto");
+  return ok({ groups, max_count: groups.length });
 }

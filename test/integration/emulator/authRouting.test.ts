@@ -21,10 +21,33 @@ describe("auth", () => {
     expect(r.json.success).toBe(false);
   });
 
-  it("unknown access token → HTTP 200 success:false 'invalid access token'", async () => {
+  it("new-api-2026-03: unknown access token → HTTP 200 success:false 'invalid access token'", async () => {
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03" });
     const r = await api(emu, "GET", "/api/token/", { user: { userId: emu.userId, accessToken: "nope" } });
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ success: false, message: "invalid access token" });
+    expect(r.json).toEqual({ success: false, message: "Unauthorized, invalid access token" });
+  });
+
+  it("upstream-2026-08: an unknown or missing access token → HTTP 401 AUTH_UNAUTHORIZED", async () => {
+    const body = { code: "AUTH_UNAUTHORIZED", message: "Unauthorized, invalid access token", success: false };
+    const unknown = await api(emu, "GET", "/api/token/", {
+      user: { userId: emu.userId, accessToken: "nope" },
+    });
+    expect([unknown.status, unknown.json]).toEqual([401, body]);
+    const missing = await api(emu, "GET", "/api/token/", {
+      anonymous: true,
+      headers: { "new-api-user": "1" },
+    });
+    expect([missing.status, missing.json]).toEqual([401, body]);
+  });
+
+  it("upstream-2026-08: New-Api-User is not checked at all (missing, not an int, another user's → 200)", async () => {
+    const base = { authorization: emu.accessToken };
+    for (const user of [undefined, "one", String(emu.users[1]!.userId)]) {
+      const headers = user === undefined ? base : { ...base, "new-api-user": user };
+      const r = await send(`${emu.url}/api/token/`, "GET", headers, undefined);
+      expect([r.status, r.json.success]).toEqual([200, true]);
+    }
   });
 
   it("raw token and one Bearer prefix both work", async () => {
@@ -40,13 +63,15 @@ describe("auth", () => {
     expect(twice.json.success).toBe(false);
   });
 
-  it("New-Api-User missing, not an int, or another user's → 401", async () => {
+  it("new-api-2026-03: New-Api-User missing, not an int, or another user's → 401", async () => {
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03" });
     const base = { authorization: emu.accessToken };
     const missing = await send(`${emu.url}/api/token/`, "GET", base, undefined);
     expect(missing.status).toBe(401);
-    expect(missing.json.message).toBe("New-Api-User header not provided");
+    expect(missing.json.message).toBe("Unauthorized, New-Api-User header not provided");
     const notInt = await send(`${emu.url}/api/token/`, "GET", { ...base, "new-api-user": "one" }, undefined);
     expect(notInt.status).toBe(401);
+    expect(notInt.json.message).toBe("Unauthorized, New-Api-User header format error");
     const other = emu.users[1]!;
     const mismatch = await send(
       `${emu.url}/api/token/`,
@@ -55,10 +80,11 @@ describe("auth", () => {
       undefined,
     );
     expect(mismatch.status).toBe(401);
+    expect(mismatch.json.message).toBe("Unauthorized, New-Api-User does not match logged in user");
   });
 
-  it("with requireUserHeader off the header is not needed", async () => {
-    await emu.control.setSwitches({ requireUserHeader: false });
+  it("new-api-2026-03 with requireUserHeader off: the header is not needed", async () => {
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03", requireUserHeader: false });
     const r = await send(`${emu.url}/api/token/`, "GET", { authorization: emu.accessToken }, undefined);
     expect(r.status).toBe(200);
     expect(r.json.success).toBe(true);

@@ -73,7 +73,8 @@ describe("concurrency regimes", () => {
     expect((await emu.control.keys(other.userId))[0]).toMatchObject({ id: theirs.id, used_quota: 0 });
   });
 
-  it("a root token lists, reads and deletes every user's keys; a common token only its own", async () => {
+  it("rootSeesAllKeys: a root token lists, reads and deletes every user's keys; a common token only its own", async () => {
+    await emu.control.setSwitches({ rootSeesAllKeys: true });
     const [, other] = emu.users as [unknown, { userId: number; accessToken: string }];
     const root = await emu.control.addUser({ root: true });
     const theirs = await createKey(emu, { name: "theirs" }, other);
@@ -86,6 +87,22 @@ describe("concurrency regimes", () => {
     );
     expect((await api(emu, "DELETE", `/api/token/${theirs.id}`, { user: root })).json.success).toBe(true);
     expect(await emu.control.keys()).toEqual([]);
+  });
+
+  it("rootSeesAllKeys off (the default, upstream 2026-08): root sees only its own keys", async () => {
+    const [, other] = emu.users as [unknown, { userId: number; accessToken: string }];
+    const root = await emu.control.addUser({ root: true });
+    const theirs = await createKey(emu, { name: "theirs" }, other);
+    expect((await api(emu, "GET", "/api/token/?p=1&page_size=100", { user: root })).json.data.items).toEqual(
+      [],
+    );
+    expect((await api(emu, "GET", `/api/token/${theirs.id}`, { user: root })).json.message).toBe(
+      "record not found",
+    );
+    expect((await api(emu, "DELETE", `/api/token/${theirs.id}`, { user: root })).json.message).toBe(
+      "record not found",
+    );
+    expect((await emu.control.keys()).map((k) => k.id)).toEqual([theirs.id]);
   });
 
   it("GET /api/user/self names the token's user and role", async () => {

@@ -95,24 +95,33 @@ describe("create defaults", () => {
     expect(rec.allow_ips).toBe("10.0.0.1");
   });
 
-  it("quota bounds: negative refused, > 1e9*QuotaPerUnit refused, both ignored when unlimited", async () => {
-    const neg = await api(emu, "POST", "/api/token/", { body: { name: "n", remain_quota: -1 } });
-    expect(neg.json.success).toBe(false);
-    const max = 1e9 * 500000;
-    const over = await api(emu, "POST", "/api/token/", { body: { name: "o", remain_quota: max + 1 } });
-    expect(over.json.success).toBe(false);
-    const atMax = await api(emu, "POST", "/api/token/", { body: { name: "m", remain_quota: max } });
-    expect(atMax.json.success).toBe(true);
-    const unl = await api(emu, "POST", "/api/token/", {
-      body: { name: "u", remain_quota: -5, unlimited_quota: true },
-    });
-    expect(unl.json.success).toBe(true);
-    const unlBig = await api(emu, "POST", "/api/token/", {
-      body: { name: "u2", remain_quota: max + 1, unlimited_quota: true },
-    });
-    expect(unlBig.json.success).toBe(true);
-    expect(await emu.control.keys()).toHaveLength(3);
-  });
+  it.each([
+    ["upstream-2026-08", 2147483647],
+    ["new-api-2026-03", 1e9 * 500000],
+  ] as const)(
+    "%s: quota bounds: negative refused, above %d refused, both ignored when unlimited",
+    async (serverProfile, max) => {
+      await emu.control.setSwitches({ serverProfile });
+      const neg = await api(emu, "POST", "/api/token/", { body: { name: "n", remain_quota: -1 } });
+      expect(neg.json.success).toBe(false);
+      const over = await api(emu, "POST", "/api/token/", { body: { name: "o", remain_quota: max + 1 } });
+      expect(over.json).toEqual({
+        success: false,
+        message: `Quota value exceeds valid range, maximum is ${max}`,
+      });
+      const atMax = await api(emu, "POST", "/api/token/", { body: { name: "m", remain_quota: max } });
+      expect(atMax.json.success).toBe(true);
+      const unl = await api(emu, "POST", "/api/token/", {
+        body: { name: "u", remain_quota: -5, unlimited_quota: true },
+      });
+      expect(unl.json.success).toBe(true);
+      const unlBig = await api(emu, "POST", "/api/token/", {
+        body: { name: "u2", remain_quota: max + 1, unlimited_quota: true },
+      });
+      expect(unlBig.json.success).toBe(true);
+      expect(await emu.control.keys()).toHaveLength(3);
+    },
+  );
 
   it("name limit counts UTF-8 bytes: 17 CJK characters refused, 16 accepted, 50 ASCII accepted, 51 refused", async () => {
     const cjk17 = await api(emu, "POST", "/api/token/", { body: { name: "密".repeat(17) } });

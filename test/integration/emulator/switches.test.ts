@@ -16,6 +16,59 @@ beforeEach(async () => {
 });
 
 describe("switches", () => {
+  it("serverProfile: what differs between the builds (records, cross_group_retry, routes, type errors)", async () => {
+    const body = { name: "g", remain_quota: 5, group: "vip", cross_group_retry: true };
+    const seen: Record<string, unknown>[] = [];
+    for (const serverProfile of ["upstream-2026-08", "new-api-2026-03"] as const) {
+      await emu.control.reset();
+      await emu.control.setSwitches({ serverProfile });
+      await api(emu, "POST", "/api/token/", { body });
+      await api(emu, "POST", "/api/token/", { body: { ...body, name: "a", group: "auto" } });
+      const [auto, vip] = (await api(emu, "GET", "/api/token/")).json.data.items;
+      const typeError = await api(emu, "POST", "/api/token/", { body: { remain_quota: "1" } });
+      const autoGroups = await api(emu, "GET", "/api/token/auto-groups");
+      seen.push({
+        vipRetry: vip.cross_group_retry,
+        autoRetry: auto.cross_group_retry,
+        extras: { auto_groups: vip.auto_groups, billing_type: vip.billing_type },
+        typeError: typeError.json.message,
+        // The older build has no such route: `/api/token/:id` answers, with Go's atoi error.
+        autoGroups: autoGroups.json.success,
+      });
+    }
+    expect(seen).toEqual([
+      {
+        vipRetry: false,
+        autoRetry: true,
+        extras: { auto_groups: null, billing_type: undefined },
+        typeError:
+          "json: cannot unmarshal string into Go struct field tokenRequest.Token.remain_quota of type int",
+        autoGroups: true,
+      },
+      {
+        vipRetry: true,
+        autoRetry: true,
+        extras: { auto_groups: undefined, billing_type: 0 },
+        typeError: "json: cannot unmarshal string into Go struct field Token.remain_quota of type int",
+        autoGroups: false,
+      },
+    ]);
+  });
+
+  it("POST /api/token/batch deletes the caller's keys among ids (data = how many), at most 100", async () => {
+    const [a, b] = [await createKey(emu, { name: "a" }), await createKey(emu, { name: "b" })];
+    const r = await api(emu, "POST", "/api/token/batch", { body: { ids: [a.id, b.id, 999] } });
+    expect(r.json).toEqual({ success: true, message: "", data: 2 });
+    expect(await emu.control.keys()).toEqual([]);
+    const tooMany = await api(emu, "POST", "/api/token/batch", {
+      body: { ids: Array.from({ length: 101 }, (_, i) => i + 1) },
+    });
+    expect(tooMany.json).toEqual({
+      success: false,
+      message: "Too many items in batch request, maximum is 100",
+    });
+  });
+
   it("maskKeys=false: full key in list/get/search and both reveal routes 404", async () => {
     await emu.control.setSwitches({ maskKeys: false });
     const rec = await createKey(emu, { name: "full" });
@@ -83,8 +136,8 @@ describe("switches", () => {
     expect((await emu.control.keys())[0]?.status).toBe(3);
   });
 
-  it("quotaPerUnit moves the quota maximum", async () => {
-    await emu.control.setSwitches({ quotaPerUnit: 1 });
+  it("new-api-2026-03: quotaPerUnit moves the quota maximum", async () => {
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03", quotaPerUnit: 1 });
     expect(
       (await api(emu, "POST", "/api/token/", { body: { name: "q", remain_quota: 1e9 + 1 } })).json.success,
     ).toBe(false);
