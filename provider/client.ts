@@ -54,6 +54,13 @@ export interface ApiKeyRecord extends ApiKeyFields {
   accessedTime: number;
 }
 
+/** The user an access token belongs to, as `GET /api/user/self` says. */
+export interface Caller {
+  id: number;
+  /** new-api's role number: 1 common user, 10 admin, 100 root. */
+  role?: number;
+}
+
 export interface ApiKeyPage {
   page: number;
   pageSize: number;
@@ -117,17 +124,12 @@ export class CometApiClient {
   }
 
   /** The user the access token belongs to (`GET /api/user/self`): id, and role (100 = root). */
-  async currentUser(): Promise<{ id: number; role?: number }> {
+  async currentUser(): Promise<Caller> {
     const data = await this.http.call(
       { operation: "read the current user", method: "GET", path: "/api/user/self", retry: "idempotent" },
       wireSelfSchema,
     );
     return { id: data.id, ...(typeof data.role === "number" ? { role: data.role } : {}) };
-  }
-
-  /** The id of the user the access token belongs to. */
-  async currentUserId(): Promise<number> {
-    return (await this.currentUser()).id;
   }
 
   /** One key; throws `KeyNotFoundError` when it is missing, deleted or someone else's. */

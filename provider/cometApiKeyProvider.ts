@@ -15,9 +15,11 @@
  *   a failure after an update's first write carries what was applied, so the next run converges.
  * - Usage lands at any time: a full update that sent a live quota corrects it when its answer
  *   shows usage charged after that quota was read.
- * - Ownership: each key records its owner (`userId`) and the service (`baseUrl`). "record not
- *   found" under another account or service is a configuration error, never a deletion
- *   (`ownership.ts`).
+ * - Ownership: who the caller is comes from the service (`Session.caller`, asked once per
+ *   connection; `cometapi:userId` is only a header and a cross-check), before any write and any
+ *   decision that depends on it. Each key records its owner (`userId`) and the service
+ *   (`baseUrl`); the provider changes or deletes only the caller's own keys, and "record not
+ *   found" proves a deletion only to the recorded owner (`ownership.ts`).
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
@@ -43,7 +45,7 @@ import {
   refreshedInputs,
 } from "./keyRecordMapping.js";
 import { hasExpired } from "./keyStatus.js";
-import { assertOwnAccount, isGone } from "./ownership.js";
+import { assertOwnAccount, assertOwnKey, isGone } from "./ownership.js";
 import {
   checkRotationInputs,
   rotationReason,
@@ -107,6 +109,8 @@ const MAX_USAGE_CORRECTIONS = 5;
 /** Creates a provider with its own sessions; `cometApiKeyProvider` is the shared default. */
 export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = {}): CometApiKeyProvider {
   let configured: ConnectionSources = {};
+  /** The engine configured this provider: check then also verifies the connection (preview too). */
+  let engineConfigured = false;
   const sessionOf = createSessionCache(options);
 
   function session(): Session {
@@ -159,11 +163,13 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     // cannot work yet: that stays the server's fact.
     const wantEnabled = inputs.enabled && (!stuck || revivable);
     if (wantEnabled && record.status !== WireKeyStatus.enabled) {
+      progress.enablePending = true;
       record = (await s.client.setKeyStatus(id, WireKeyStatus.enabled)) ?? {
         ...record,
         status: WireKeyStatus.enabled,
       };
       progress.record = record;
+      progress.enablePending = false;
     }
     s.snapshot.remember(record);
     return record;
@@ -235,11 +241,15 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         baseUrl: req.config.get("cometapi:baseUrl"),
         userId: req.config.get("cometapi:userId"),
       };
+      engineConfigured = true;
     },
 
     async check(olds, news, naming) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
+      // A preview fails on a configuration mistake as `up` would: the settings here, the token and
+      // user id at the first key's check (one request per process, shared with every later step).
+      if (engineConfigured) await session().caller();
       return { inputs: definedOnly(inputs), failures };
     },
 
@@ -271,7 +281,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async create(raw) {
       let inputs = raw as unknown as CometApiKeyInputs;
       const s = session();
-      if (inputs.adoptKeyId !== undefined) return adopt(s, inputs);
+      // Before anything is written: whose token this is (a wrong user id fails here, not as a stray key).
+      const me = await s.caller();
+      if (inputs.adoptKeyId !== undefined) return adopt(s, inputs, me.id);
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       // Reveal batches wait for this create's value, except while the rate limit holds it back;
@@ -324,13 +336,14 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       const record = await s.snapshot.find(Number(id));
       const old = props as Partial<CometApiKeyOutputs>;
-      if (!record) {
-        await assertOwnAccount(s, id, old, `read key ${id}`);
-        return { id: "" };
-      }
       // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
       // allotment, and the value is revealed once (a secret output).
       const imported = old.keyId === undefined && old.name === undefined;
+      if (!record) {
+        // Nothing in the stack to drop for an import; a recorded key is gone only on its owner's word.
+        if (!imported) await assertOwnAccount(s, id, old, `read key ${id}`);
+        return { id: "" };
+      }
       const inputs = refreshedInputs(imported ? { quota: limitedRemain(record) } : old, record);
       const key =
         typeof old.key === "string"
@@ -348,6 +361,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
+      assertOwnKey((await s.caller()).id, id, old.userId, `update key ${id}`);
       // The live record, at most 2 s old (the updates of those 2 s share one listing; usage that
       // lands after it is taken off again from the update's answer).
       const live = await s.snapshot.find(Number(id), { fresh: true });
@@ -394,6 +408,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       // The resource that adopted this key in this run (a replacement) holds it now.
       if (s.adopted.has(Number(id))) return;
+      assertOwnKey(
+        (await s.caller()).id,
+        id,
+        (props as Partial<CometApiKeyOutputs>).userId,
+        `delete key ${id}`,
+      );
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
@@ -429,6 +449,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   async function adopt(
     s: Session,
     inputs: CometApiKeyInputs,
+    callerId: number,
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
     const id = inputs.adoptKeyId as number;
     let live: ApiKeyRecord;
@@ -445,11 +466,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       }
       throw error;
     }
-    const owner = live.userId === undefined ? undefined : await s.ownerId(true);
-    if (live.userId !== undefined && owner !== undefined && live.userId !== owner) {
+    if (live.userId !== undefined && live.userId !== callerId) {
       throw new WrongAccountError(
-        `adoptKeyId ${id}: key ${id} belongs to user ${live.userId}, not to user ${owner} whose access token ` +
-          "the provider uses (a root token sees every user's keys). Adopt only your own keys.",
+        `adoptKeyId ${id}: key ${id} belongs to user ${live.userId}, not to user ${callerId} whose access token ` +
+          "the provider uses (a root token sees every user's keys on some builds). Adopt only your own keys.",
       );
     }
     s.adopted.add(id);

@@ -14,8 +14,8 @@
  *   listing, or not yet), and never more keys than it has creates: when more new keys match than
  *   this process created, someone else created an identical key at the same moment and every
  *   create of the group fails with every candidate id (`AmbiguousKeyError`) instead of guessing.
- * - **Ownership.** Only keys of the caller's own user are candidates: a root token on new-api
- *   lists every user's keys.
+ * - **Ownership.** Only keys of the caller's own user (as the service says: `ownerId`) are
+ *   candidates: a root token on newer new-api builds lists every user's keys.
  * - **Unknown outcomes** (timeout, reset, lost response): the create is reconciled by listing,
  *   never sent again (a late commit would become a stray key). Listings continue, backing off,
  *   for `unknownOutcomeWindowMs`; a matching key that appears is claimed, and when none has by
@@ -56,12 +56,11 @@ export interface CreatedKeyResolverOptions {
    */
   unknownOutcomeWindowMs?: number;
   /**
-   * The caller's own user id: keys of other users (listed to a root token) are never candidates.
-   * `mustKnow` is true when a listing shows keys of more than one user (the answer may then cost
-   * a request); otherwise an id known for free is enough.
+   * The caller's own user id, as the service says it: keys of other users (listed to a root
+   * token) are never candidates. The session passes its identity check; undefined = no filter.
    * @default () => undefined
    */
-  ownerId?: (mustKnow: boolean) => Promise<number | undefined>;
+  ownerId?: () => Promise<number | undefined>;
   /**
    * A listing waits until no create was started for this long (creates the engine starts one by
    * one, moments apart, then share it).
@@ -112,7 +111,7 @@ interface PendingCreate {
 
 export class CreatedKeyResolver {
   private readonly options: Required<Omit<CreatedKeyResolverOptions, "ownerId">>;
-  private readonly ownerId: (mustKnow: boolean) => Promise<number | undefined>;
+  private readonly ownerId: () => Promise<number | undefined>;
   private knownMaxId: number | undefined;
   private baselineListing: Promise<number> | undefined;
   private readonly claimed = new Set<number>();
@@ -216,7 +215,8 @@ export class CreatedKeyResolver {
    */
   private requestRound(delayMs = 0): void {
     if (delayMs > 0) {
-      setTimeout(() => this.requestRound(), delayMs).unref();
+      // Not unref'd: a create waits on this round, so the process must stay up until it settles.
+      setTimeout(() => this.requestRound(), delayMs);
       return;
     }
     this.roundWanted = true;
@@ -364,9 +364,8 @@ export class CreatedKeyResolver {
 
   /** The caller's own keys among `records` (a root token lists every user's). */
   private async ownKeys(records: ApiKeyRecord[]): Promise<ApiKeyRecord[]> {
-    const users = new Set(records.map((r) => r.userId).filter((u) => u !== undefined));
-    if (users.size === 0) return records;
-    const owner = await this.ownerId(users.size > 1);
+    if (records.length === 0) return records;
+    const owner = await this.ownerId();
     if (owner === undefined) return records;
     return records.filter((r) => r.userId === undefined || r.userId === owner);
   }

@@ -80,10 +80,13 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
 export interface Progress {
   record: ApiKeyRecord;
   fullUpdateApplied: boolean;
+  /** The key was to be enabled (from any status but 1) and that step has not succeeded yet. */
+  enablePending?: boolean;
 }
 
 /** The inputs a partly applied update reached: the new ones if its full update went through, the
- * old ones otherwise, and `enabled` as the key's status now is. */
+ * old ones otherwise, and `enabled` as the key's status now is (an expired or exhausted key whose
+ * enable step did not happen counts as not enabled, so the next run enables it). */
 export function appliedInputs(
   old: Partial<CometApiKeyOutputs>,
   inputs: CometApiKeyInputs,
@@ -98,7 +101,9 @@ export function appliedInputs(
       ? true
       : status === WireKeyStatus.disabled || status === 0
         ? false
-        : base.enabled;
+        : progress.enablePending
+          ? false
+          : base.enabled;
   return { ...base, enabled };
 }
 

@@ -1,19 +1,18 @@
 /**
- * When a key counts as gone: a read answers "record not found" (`isGone`), and that is proof only
- * when the provider speaks for the account (user id) and service (base URL) the key was recorded
- * with (`assertOwnAccount`). Under another account or service it is a configuration error that
- * names both, never a deletion.
+ * When a key counts as gone, and whose keys the provider may touch. "record not found" proves a
+ * deletion only when the key's recorded owner asks with their own token on the service the key
+ * was recorded with (`assertOwnAccount`): new-api answers it for another user's key too, and for
+ * root on some builds and not on others, so for anyone else it is a configuration error that
+ * names both, never a deletion. Who asks comes from the service (`Session.caller`), never from
+ * `cometapi:userId`.
  */
 import { KeyNotFoundError, WrongAccountError } from "./errors.js";
 import type { CometApiKeyOutputs } from "./keyRecordMapping.js";
 import type { Session } from "./session.js";
 
-/** new-api's role number of a root user, who sees every user's keys. */
-const ROOT_ROLE = 100;
-
 /**
- * "record not found" for key `id`: proof that it is gone only when the provider speaks for the
- * account and service the key was recorded with. Otherwise a `WrongAccountError` names both.
+ * "record not found" for key `id`: returns when that proves it is gone (the caller is the key's
+ * recorded owner, on the recorded service); otherwise throws `WrongAccountError` naming both.
  */
 export async function assertOwnAccount(
   s: Session,
@@ -29,20 +28,35 @@ export async function assertOwnAccount(
         `${old.baseUrl} and run again.`,
     );
   }
-  if (typeof old.userId !== "number") return;
-  const configured = s.settings.userId;
-  if (configured !== undefined && configured === old.userId) return;
-  const me = await s.client.currentUser().catch(() => undefined);
-  if (me && me.id === old.userId) return;
-  // A root token sees every user's keys: "record not found" there is proof.
-  if (me && (me.role ?? 0) >= ROOT_ROLE) return;
-  const caller = me?.id ?? configured;
+  const me = await s.caller();
+  if (typeof old.userId !== "number") {
+    throw new WrongAccountError(
+      `${step}: the service answers "record not found" for key ${id}, but the stack does not record whose key ` +
+        `it is (state written by an older version), so that does not prove it was deleted (new-api answers the ` +
+        `same for another user's key); nothing was changed in the stack. If key ${id} is really gone, remove it ` +
+        "from the stack with `pulumi state delete <urn>`.",
+    );
+  }
+  assertOwnKey(me.id, id, old.userId, step, `the service answers "record not found" for another user's key.`);
+}
+
+/**
+ * Throws `WrongAccountError` unless `callerId` (the token's owner) is `ownerId` (the key's recorded
+ * owner): the provider changes, deletes or drops only the caller's own keys, whatever a root
+ * token may see.
+ */
+export function assertOwnKey(
+  callerId: number,
+  id: string,
+  ownerId: number | undefined,
+  step: string,
+  why = "",
+) {
+  if (ownerId === undefined || ownerId === callerId) return;
   throw new WrongAccountError(
-    `${step}: key ${id} belongs to user ${old.userId}, but the access token is ` +
-      `${caller === undefined ? "of another user" : `user ${caller}'s`}; the service answers "record not found" ` +
-      "for another user's key. That does not mean it was deleted; nothing was changed in the stack. Configure " +
-      `the access token of user ${old.userId} (cometapi:accessToken / COMETAPI_ACCESS_TOKEN, and cometapi:userId ` +
-      `${old.userId}) and run again.`,
+    `${step}: key ${id} belongs to user ${ownerId}, but the access token is user ${callerId}'s${why ? `; ${why}` : "."} ` +
+      "That does not mean it was deleted; nothing was changed in the stack. Configure the access token of user " +
+      `${ownerId} (cometapi:accessToken / COMETAPI_ACCESS_TOKEN, and cometapi:userId ${ownerId}) and run again.`,
   );
 }
 

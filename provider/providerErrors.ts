@@ -79,3 +79,15 @@ export class UnsatisfiableChangeError extends CometApiProviderError {
 export class WrongAccountError extends ConfigurationError {
   override readonly name: string = "WrongAccountError";
 }
+
+/**
+ * The service could not say whose access token the provider holds (`GET /api/user/self` failed:
+ * a fork without the route, a network fault). Ownership decisions wait for that answer, so the
+ * step stopped before writing or dropping anything.
+ */
+export class IdentityUnavailableError extends CometApiProviderError {
+  override readonly name: string = "IdentityUnavailableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, "read the current user", options);
+  }
+}

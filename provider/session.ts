@@ -1,12 +1,13 @@
 /**
  * One session per connection (base URL, user id, access token): the client, the id resolver, the
- * revealer and the shared listing that every call on that connection shares within one provider
- * process, made on first use.
+ * revealer, the shared listing and the caller's identity that every call on that connection
+ * shares within one provider process, made on first use.
  */
 import { createHash } from "node:crypto";
-import { CometApiClient } from "./client.js";
+import { type Caller, CometApiClient } from "./client.js";
 import type { ConnectionSettings } from "./connection.js";
 import { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
+import { AuthenticationError, IdentityUnavailableError, WrongAccountError } from "./errors.js";
 import type { HttpOptions } from "./http.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
@@ -34,8 +35,14 @@ export interface Session {
   resolver: CreatedKeyResolver;
   revealer: KeyRevealer;
   snapshot: KeySnapshot;
-  /** The caller's user id: configured, else asked once when `mustKnow`. */
-  ownerId(mustKnow: boolean): Promise<number | undefined>;
+  /**
+   * Who the access token belongs to, as the service says (`GET /api/user/self`), asked once per
+   * session and shared by every key (a failed answer is asked again next time). Throws
+   * `WrongAccountError` when `cometapi:userId` is set and is not the token's owner, and
+   * `IdentityUnavailableError` when the service cannot say (no such route, network fault): every
+   * decision that depends on ownership waits for this, so then nothing is written or dropped.
+   */
+  caller(): Promise<Caller>;
   /** Keys adopted in this process: a replacement holds them, so the old resource's delete keeps them. */
   adopted: Set<number>;
 }
@@ -50,13 +57,15 @@ export function createSessionCache(options: SessionOptions): (settings: Connecti
     let s = sessions.get(id);
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
-      let asked: Promise<number | undefined> | undefined;
-      const ownerId = async (mustKnow: boolean) => {
-        if (settings.userId !== undefined) return settings.userId;
-        if (!mustKnow) return undefined;
-        asked ??= client.currentUserId().catch(() => undefined);
+      let asked: Promise<Caller> | undefined;
+      const caller = (): Promise<Caller> => {
+        asked ??= askCaller(client, settings).catch((error: unknown) => {
+          asked = undefined;
+          throw error;
+        });
         return asked;
       };
+      const ownerId = async () => (await caller()).id;
       const resolver = new CreatedKeyResolver(client, { ownerId, ...options.resolver });
       s = {
         settings,
@@ -64,11 +73,36 @@ export function createSessionCache(options: SessionOptions): (settings: Connecti
         resolver,
         revealer: new KeyRevealer(client, options.reveals),
         snapshot: new KeySnapshot(client, options.snapshot),
-        ownerId,
+        caller,
         adopted: new Set(),
       };
       sessions.set(id, s);
     }
     return s;
   };
+}
+
+/** Asks the service who the token belongs to, and cross-checks the configured user id. */
+async function askCaller(client: CometApiClient, settings: ConnectionSettings): Promise<Caller> {
+  let me: Caller;
+  try {
+    me = await client.currentUser();
+  } catch (error) {
+    if (error instanceof AuthenticationError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new IdentityUnavailableError(
+      `could not learn whose access token this is (${reason}). The provider decides whose keys it may ` +
+        "create, claim or count as deleted only from the service's answer, so nothing was created, changed or " +
+        "dropped from the stack. Check cometapi:baseUrl (COMETAPI_BASE_URL) and the service, and run again.",
+      { cause: error },
+    );
+  }
+  if (settings.userId !== undefined && settings.userId !== me.id) {
+    throw new WrongAccountError(
+      `cometapi:userId (COMETAPI_USER_ID) is ${settings.userId}, but the access token belongs to user ${me.id}. ` +
+        "Nothing was created, changed or dropped. Configure the token and the user id of the same account " +
+        `(cometapi:userId ${me.id} for this token, or the token of user ${settings.userId}) and run again.`,
+    );
+  }
+  return me;
 }

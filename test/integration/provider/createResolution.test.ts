@@ -175,14 +175,19 @@ describe("update economy", () => {
     const fresh = testProvider(emu, { snapshot: { ttlMs: 30_000 } });
     await Promise.all(keys.map((k, i) => updateKey(fresh, k.id, k, { name: `renamed-${i}`, quota: 100 })));
     // The first update's read lists the (small) account at once; the 29 that arrive meanwhile are
-    // served by that listing, which is less than 2 s old.
-    expect(await apiRequests(emu)).toEqual({ "GET /api/token/": 1, "PUT /api/token/": 30 });
+    // served by that listing, which is less than 2 s old. Whose token it is, is asked once.
+    expect(await apiRequests(emu)).toEqual({
+      "GET /api/user/self": 1,
+      "GET /api/token/": 1,
+      "PUT /api/token/": 30,
+    });
     expect((await emu.control.keys()).every((k) => k.name.startsWith("renamed-"))).toBe(true);
   });
 });
 
 describe("credentials", () => {
-  it("turns a 401 about New-Api-User into a hint to set cometapi:userId, without the token", async () => {
+  it("new-api-2026-03: turns a 401 about New-Api-User into a hint to set cometapi:userId, without the token", async () => {
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03" });
     const p = createCometApiKeyProvider({ connection: { baseUrl: emu.url, accessToken: emu.accessToken } });
     const error = await createKey(p, { quota: 1_000 }).then(
       () => undefined,
