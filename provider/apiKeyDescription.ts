@@ -65,10 +65,10 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     name: "quota",
     type: "integer",
     inputDoc:
-      "The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.",
+      "The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.",
     outputDoc: "The configured allotment (not the live remainder; see `remainingQuota`).",
     alwaysOutput: false,
-    constraints: "whole number 0..5e14; exactly one of quota and unlimitedQuota: true",
+    constraints: "whole number 0..2147483647; exactly one of quota and unlimitedQuota: true",
   },
   {
     name: "unlimitedQuota",

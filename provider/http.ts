@@ -50,7 +50,9 @@ export interface HttpOptions {
   maxConcurrentRequests?: number;
   /**
    * Total time one call may spend on retries and waiting out rate limits. The default covers one
-   * full window of new-api's default management rate limit (180 requests / 180 s).
+   * full window of new-api's management rate limit (180 s); a longer wait the server asks for
+   * (`Retry-After`, e.g. the key-reveal limit's 20 minutes) ends the call at once with an error
+   * that says how long to wait.
    * @default 300_000
    * @example { retryBudgetMs: 60_000 }
    */
@@ -232,16 +234,16 @@ export class HttpTransport {
       if (ticket === "probe") probing.push(gate);
       return ticket !== "deadline";
     };
-    const outOfBudget = (): Attempt => {
-      const detail = `still rate limited when the retry budget ran out; ${rateLimitAdvice(req)}`;
+    const outOfBudget = (gate: RateLimitGate): Attempt => {
+      const detail = `still rate limited when the retry budget ran out; ${rateLimitAdvice(req, gate.pause)}`;
       return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
     };
     try {
       // A request waits out a pause without a connection slot, so that when the pause ends the
       // slots go to urgent requests first. A reveal passes its own (minutes-long) limit first.
-      if (req.limit === "reveal" && !(await pass(this.revealGate))) return outOfBudget();
+      if (req.limit === "reveal" && !(await pass(this.revealGate))) return outOfBudget(this.revealGate);
       for (;;) {
-        if (!(await pass(this.gate))) return outOfBudget();
+        if (!(await pass(this.gate))) return outOfBudget(this.gate);
         await this.slots.acquire(req.urgent === true);
         // A pause that began while this request waited for its slot is waited out without it.
         if (!this.gate.limited || probing.includes(this.gate)) break;
@@ -301,7 +303,7 @@ export class HttpTransport {
     if (status === 401) {
       const hint =
         this.target.userId === undefined
-          ? "Check the access token (Console → Personal Settings → access token). new-api based servers also " +
+          ? "Check the access token (Console → Personal Settings → access token). Some new-api builds also " +
             "require the New-Api-User header: set your numeric user id with `pulumi config set cometapi:userId <id>` " +
             "or COMETAPI_USER_ID."
           : "Check that the access token is valid and that cometapi:userId (COMETAPI_USER_ID) is the numeric id of " +
@@ -408,7 +410,11 @@ function asOutcomeUnknown(req: ApiRequest, error: CometApiError): OutcomeUnknown
 function exhausted(req: ApiRequest, last: CometApiError, attempts: number, elapsedMs: number): CometApiError {
   const suffix = ` (gave up after ${attempts} attempts in ${(elapsedMs / 1000).toFixed(1)}s)`;
   if (last instanceof RateLimitedError) {
-    return new RateLimitedError(req.operation, 429, `still rate limited${suffix}; ${rateLimitAdvice(req)}`);
+    return new RateLimitedError(
+      req.operation,
+      429,
+      `still rate limited${suffix}; ${rateLimitAdvice(req, undefined)}`,
+    );
   }
   // The server's last words stay in the message.
   if (last instanceof HttpStatusError)
@@ -418,16 +424,34 @@ function exhausted(req: ApiRequest, last: CometApiError, attempts: number, elaps
   return new NetworkError(`${last.message}${suffix}`, req.operation, { cause: last.cause });
 }
 
-/** What to do about a rate limit that outlasted the retry budget, by the limit the route falls under. */
-function rateLimitAdvice(req: ApiRequest): string {
+/**
+ * What to do about a rate limit that outlasted the retry budget, by the limit the route falls
+ * under, with the wait the server asked for (`Retry-After`) when it said.
+ */
+function rateLimitAdvice(req: ApiRequest, pause: RateLimitGate["pause"] | undefined): string {
+  const asked = pause?.retryAfterMs;
+  const wait =
+    asked === undefined || pause === undefined
+      ? undefined
+      : `the server asks to wait ${describeWait(asked)} (Retry-After); wait ${describeWait(pause.remainingMs)} more and run again`;
   if (req.limit === "reveal") {
     return (
-      'key reveals fall under new-api\'s shared "critical" rate limit: 20 per 20 minutes per IP, shared with ' +
-      "console login, registration and 2FA, so a run with many reveals can also lock you out of the console " +
-      "for 20 minutes. Wait 20 minutes and run again; keys already revealed are kept in the state"
+      `${wait ?? "wait for the limit's window to pass (20 minutes on new-api's defaults) and run again"}. Key reveals ` +
+      'fall under new-api\'s shared "critical" rate limit, which console login, registration and 2FA draw from ' +
+      "too: until it passes you may also be locked out of the console, and every login spends the reveal " +
+      "budget. Keys already created are recorded in the stack (their ids are in the errors); their values " +
+      "are revealed on the next run"
     );
   }
-  return "new-api allows 180 management requests per 180 s per IP; wait a few minutes and run again";
+  return `${wait ?? "wait for the limit's window to pass (a few minutes on new-api's defaults) and run again"}; the service limits management requests per IP`;
+}
+
+/** A wait in words: `20 min`, `3 min 5 s`, `42 s`. */
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  const [m, s] = [Math.floor(seconds / 60), seconds % 60];
+  if (m === 0) return `${s} s`;
+  return s === 0 ? `${m} min` : `${m} min ${s} s`;
 }
 
 function parseRetryAfter(value: string | string[] | undefined): number | undefined {

@@ -12,8 +12,12 @@ import { parseIpEntry } from "./ip.js";
 /** The sentinel string the engine puts where a value is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** The service's default upper bound for `remain_quota` (1e9 × QuotaPerUnit 500000). */
-export const MAX_QUOTA = 500_000_000_000_000;
+/**
+ * The largest `remain_quota` of a limited key that every known build accepts: upstream new-api
+ * of 2026-08 stores it as a 32-bit int ("maximum is 2147483647"); older builds allowed
+ * 1e9 × QuotaPerUnit (5e14).
+ */
+export const MAX_QUOTA = 2_147_483_647;
 /** The service refuses names longer than this many UTF-8 bytes (some builds count characters). */
 export const MAX_NAME_BYTES = 50;
 /** An expiry this far out is almost certainly a mistake (milliseconds passed as seconds, …). */
@@ -265,7 +269,10 @@ function quotaProblem(quota: unknown): string | undefined {
   if (!Number.isInteger(quota)) return `must be a whole number of quota units, got ${quota}`;
   if (quota < 0) return `must not be negative, got ${quota}`;
   if (quota > MAX_QUOTA)
-    return `must be at most ${MAX_QUOTA} (the service's maximum), got ${quota}; for no limit use unlimitedQuota: true`;
+    return (
+      `must be at most ${MAX_QUOTA} (the service's limit for a limited key: new-api stores it as a 32-bit ` +
+      `integer), got ${quota}; for more, or no limit, use unlimitedQuota: true`
+    );
   return undefined;
 }
 

@@ -1,10 +1,11 @@
 /**
  * `RateLimitGate`: what every request of one connection does after a 429.
  *
- * new-api's limiter is a sliding window that does not count refused requests, and its 429s carry
- * no `Retry-After`. Retrying each request on its own timer would send a storm of 429s and still
- * start late. Instead, after a 429 the whole connection pauses (`Retry-After` when given, else a
- * doubling pause with jitter up to a cap); when the pause ends a single probe request goes out,
+ * new-api's limiter is a sliding window that does not count refused requests. Its 429s carry a
+ * `Retry-After` of the limit's full window on upstream builds since 2026-08, and none on older
+ * ones. Retrying each request on its own timer would send a storm of 429s and still start late.
+ * Instead, after a 429 the whole connection pauses (`Retry-After` when given, else a doubling
+ * pause with jitter up to a cap); when the pause ends a single probe request goes out,
  * and the others follow only once it got through. An urgent request (a listing or a reveal that
  * finishes work already done) is the probe when one is waiting: under a steady limit the probe
  * may be the only request that gets through, and it must not always be another create. The
@@ -15,6 +16,8 @@ export type GateTicket = "go" | "probe" | "deadline";
 
 export class RateLimitGate {
   private pausedUntil = 0;
+  /** The last `Retry-After` the server sent during the current pause. */
+  private retryAfterMs: number | undefined;
   private consecutive = 0;
   private probing = false;
   /** Urgent requests inside `enter`: while there are any, only they may probe. */
@@ -29,6 +32,14 @@ export class RateLimitGate {
   /** True while requests are held back. */
   get limited(): boolean {
     return this.pausedUntil !== 0;
+  }
+
+  /** How long the current pause still lasts (ms; 0 when none), and the server's `Retry-After` (ms) behind it, if any. */
+  get pause(): { remainingMs: number; retryAfterMs?: number } {
+    const remainingMs = Math.max(0, this.pausedUntil - Date.now());
+    return this.retryAfterMs === undefined
+      ? { remainingMs }
+      : { remainingMs, retryAfterMs: this.retryAfterMs };
   }
 
   /**
@@ -86,6 +97,7 @@ export class RateLimitGate {
     this.consecutive += 1;
     const doubling = Math.min(this.maxPauseMs, this.firstPauseMs * 2 ** (this.consecutive - 1));
     const pause = retryAfterMs ?? doubling * (0.75 + Math.random() * 0.25);
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
   }
 
@@ -93,6 +105,7 @@ export class RateLimitGate {
   admitted(): void {
     if (this.pausedUntil === 0) return;
     this.pausedUntil = 0;
+    this.retryAfterMs = undefined;
     this.consecutive = 0;
     this.wake();
   }

@@ -37,8 +37,9 @@ export interface CometApiKeyArgs {
   expiresAt?: pulumi.Input<string | number>;
   /**
    * The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number
-   * from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows
-   * as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+   * from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage
+   * lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the
+   * new value (a top-up), in place.
    * @default none: set `quota` or `unlimitedQuota: true`
    * @example quota: 5_000_000 // $10
    */

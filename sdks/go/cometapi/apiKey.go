@@ -135,7 +135,7 @@ type apiKeyArgs struct {
 	Models []string `pulumi:"models"`
 	// Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
 	Name *string `pulumi:"name"`
-	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota *int `pulumi:"quota"`
 	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
 	RotateAfter *string `pulumi:"rotateAfter"`
@@ -163,7 +163,7 @@ type ApiKeyArgs struct {
 	Models pulumi.StringArrayInput
 	// Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
 	Name pulumi.StringPtrInput
-	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 5e14. An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota pulumi.IntPtrInput
 	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
 	RotateAfter pulumi.StringPtrInput

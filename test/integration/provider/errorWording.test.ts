@@ -5,9 +5,20 @@
  * these tests are about the words once it runs out, not about how long it lasts.
  */
 import { describe, expect, it } from "vitest";
-import { HttpStatusError, KeyNotFoundError, RateLimitedError } from "../../../provider/index";
+import {
+  HttpStatusError,
+  KeyInitializationError,
+  KeyNotFoundError,
+  RateLimitedError,
+} from "../../../provider/index";
 import { useEmulator } from "../../support/emulatorHooks";
-import { createKey, outcome, testProvider, updateKey } from "../../support/providerHarness";
+import {
+  createKey,
+  outcome,
+  productionProvider,
+  testProvider,
+  updateKey,
+} from "../../support/providerHarness";
 
 const emu = useEmulator({ resetEach: true });
 
@@ -41,10 +52,38 @@ describe("error wording", () => {
     expect(r.ok).toBe(false);
     const error = (r as { error: Error & { cause?: unknown } }).error;
     expect(error.cause).toBeInstanceOf(RateLimitedError);
-    expect(error.message).toMatch(
-      /"critical" rate limit: 20 per 20 minutes per IP, shared with console login/,
-    );
+    expect(error.message).toMatch(/shared "critical" rate limit, which console login, registration and 2FA/);
     expect(error.message).not.toMatch(/--parallel/);
+  });
+
+  it("a spent reveal bucket (429 with Retry-After past the budget) ends the create at once, saying how long to wait and naming the key", async () => {
+    // Production defaults: a 5-minute retry budget, which a 10-minute Retry-After outlasts.
+    const p = productionProvider(emu);
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/batch/keys",
+      kind: "rate-limit",
+      retryAfterSeconds: 600,
+      times: 0,
+    });
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/:id/key",
+      kind: "rate-limit",
+      retryAfterSeconds: 600,
+      times: 0,
+    });
+    const r = await outcome(createKey(p, { name: "reveal-later", quota: 1_000 }));
+    const [key] = await emu.control.keys();
+    const error = (r as { error: Error & { id?: string } }).error;
+    expect(error).toBeInstanceOf(KeyInitializationError);
+    expect(error.id).toBe(String(key?.id));
+    expect(error.message).toContain(`create key ${key?.id}: the key exists`);
+    expect(error.message).toMatch(
+      /the server asks to wait 10 min \(Retry-After\); wait (9 min \d+ s|10 min) more/,
+    );
+    expect(error.message).toMatch(/console login/);
+    expect(error.message).not.toMatch(/180 per 180|20 per 20/);
   });
 
   it("does not attribute the provider's own explanation to CometAPI", async () => {
