@@ -10,18 +10,23 @@ import {
   createCometApiKeyProvider,
 } from "../../provider/cometApiKeyProvider";
 
-/** The five service-behaviour switches whose every combination the provider must handle. */
+/**
+ * The service behaviours whose every combination the provider must handle: the build (the
+ * 2026-03 build, which requires `New-Api-User`, or upstream 2026-08, which never checks it) and
+ * four switches.
+ */
 export type BehaviourSwitches = Pick<
   EmulatorSwitches,
-  "requireUserHeader" | "maskKeys" | "nameLimit" | "fullUpdateAppliesStatus" | "groupCheck"
+  "serverProfile" | "requireUserHeader" | "maskKeys" | "nameLimit" | "fullUpdateAppliesStatus" | "groupCheck"
 >;
 
-/** All 32 combinations of the five behaviour switches. */
+/** All 32 combinations of the build and the four behaviour switches. */
 export function behaviourCombinations(): BehaviourSwitches[] {
   const combos: BehaviourSwitches[] = [];
   for (let bits = 0; bits < 32; bits += 1) {
     combos.push({
-      requireUserHeader: (bits & 1) === 0,
+      serverProfile: (bits & 1) === 0 ? "new-api-2026-03" : "upstream-2026-08",
+      requireUserHeader: true,
       maskKeys: (bits & 2) === 0,
       nameLimit: (bits & 4) === 0 ? "bytes" : "chars",
       fullUpdateAppliesStatus: (bits & 8) !== 0,
@@ -33,7 +38,7 @@ export function behaviourCombinations(): BehaviourSwitches[] {
 
 export function describeCombination(s: BehaviourSwitches): string {
   return [
-    s.requireUserHeader ? "user-header" : "no-user-header",
+    s.serverProfile,
     s.maskKeys ? "masked" : "unmasked",
     `name-${s.nameLimit}`,
     s.fullUpdateAppliesStatus ? "put-sets-status" : "put-keeps-status",

@@ -157,6 +157,8 @@ describe("defect 3: the wrong account never drops a key from state", () => {
   });
 
   it("refuses to adopt another user's key seen through a root token", async () => {
+    // A build whose root sees every user's keys (newer main line); on others root cannot see it at all.
+    await emu.control.setSwitches({ rootSeesAllKeys: true });
     const root = await emu.control.addUser({ root: true });
     const theirs = await emu.control.createKeyDirect(emu.userId, { name: "theirs", remain_quota: 1_000 });
     const r = await outcome(
