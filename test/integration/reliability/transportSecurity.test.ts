@@ -15,7 +15,12 @@ import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
-import { ConfigurationError, NetworkError, resolveConnection } from "../../../provider/index";
+import {
+  ConfigurationError,
+  IdentityUnavailableError,
+  NetworkError,
+  resolveConnection,
+} from "../../../provider/index";
 import { useEmulator } from "../../support/emulatorHooks";
 import { createKey } from "../../support/providerHarness";
 import { errorTexts, expectNoSecrets } from "../../support/secretScan";
@@ -112,7 +117,9 @@ describe("TLS", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(NetworkError);
+    // The first request is the identity check: it fails, and nothing else is tried.
+    expect(error).toBeInstanceOf(IdentityUnavailableError);
+    expect((error as Error).cause).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toMatch(/certificate|self.signed|SELF_SIGNED/i);
     expectNoSecrets("the error", errorTexts(error), { accessToken: emu.accessToken, keys: [] });
     expect(requests, "HTTP requests that reached the self-signed server").toBe(0);
@@ -174,7 +181,22 @@ describe("the emulator", () => {
   it.each(routes)(
     "refuses %s %s without valid credentials, with no effect and no data",
     async (method, path, body) => {
+      for (const serverProfile of ["upstream-2026-08", "new-api-2026-03"] as const) {
+        await refusedOn(serverProfile, method, path, body);
+      }
+    },
+  );
+
+  /** Every way to call `method path` without valid credentials is refused on `serverProfile`. */
+  async function refusedOn(
+    serverProfile: "upstream-2026-08" | "new-api-2026-03",
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<void> {
+    {
       await emu.control.reset();
+      await emu.control.setSwitches({ serverProfile });
       const victim = await emu.control.createKeyDirect(emu.userId, { name: "victim", remain_quota: 100 });
       const realPath = path.replace("/1", `/${victim.id}`);
       const realBody =
@@ -185,8 +207,13 @@ describe("the emulator", () => {
         {},
         { authorization: "not-the-token", "new-api-user": String(emu.userId) },
         { authorization: `Bearer ${emu.adminToken}`, "new-api-user": String(emu.userId) },
-        { authorization: emu.accessToken }, // no New-Api-User: refused by this build
-        { authorization: emu.accessToken, "new-api-user": String(emu.userId + 1) },
+        // Refused by the build that checks New-Api-User (upstream 2026-08 never does).
+        ...(serverProfile === "new-api-2026-03"
+          ? [
+              { authorization: emu.accessToken },
+              { authorization: emu.accessToken, "new-api-user": String(emu.userId + 1) },
+            ]
+          : []),
       ];
       for (const headers of attempts) {
         const res = await fetch(`${emu.url}${realPath}`, {
@@ -203,8 +230,8 @@ describe("the emulator", () => {
         expect(text).not.toContain("victim");
       }
       expect(await emu.control.keys()).toEqual([victim]);
-    },
-  );
+    }
+  }
 
   it("keeps the control API to the admin token", async () => {
     for (const authorization of [undefined, emu.accessToken, `Bearer ${emu.accessToken}`, "Bearer wrong"]) {
