@@ -344,6 +344,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         if (!imported) await assertOwnAccount(s, id, old, `read key ${id}`);
         return { id: "" };
       }
+      // An import claims the key: only the caller's own (a root token may see every user's).
+      if (imported) assertOwnKey((await s.caller()).id, id, record.userId, `import key ${id}`);
       const inputs = refreshedInputs(imported ? { quota: limitedRemain(record) } : old, record);
       const key =
         typeof old.key === "string"

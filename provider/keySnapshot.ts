@@ -2,7 +2,7 @@
  * `KeySnapshot`: the reads of many keys, served by as few requests as possible.
  *
  * `pulumi refresh` reads every key, and an update reads its key's live quota first; one GET each
- * would spend the service's rate limit (new-api: 180 requests per 180 s) on a few hundred keys.
+ * would spend the service's rate limit (new-api: 180 or 360 requests per 180 s, by build) on a few hundred keys.
  * Reads are served by group commit instead: at most one round is in flight, and the reads that
  * arrive meanwhile form the next round, which starts as soon as it returns (no timer decides
  * what joins). A round of one key is a GET (so a refresh costs one GET, for the read the engine

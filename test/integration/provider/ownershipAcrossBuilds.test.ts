@@ -104,6 +104,14 @@ describe.each(BUILDS)("on $serverProfile (root sees all keys: $rootSeesAllKeys)"
     expect(await liveIds()).toEqual([Number(key.id)]);
   });
 
+  it("an import (a read with no state) of another user's key fails, whatever root may see", async () => {
+    const { key } = await setUp();
+    const root = await emu.control.addUser({ root: true });
+    const imported = await outcome(providerAs(root.accessToken, root.userId).read(key.id, {}));
+    if (build.rootSeesAllKeys) expect((imported as { error: Error }).error).toBeInstanceOf(WrongAccountError);
+    else expect(imported).toEqual({ ok: true, value: { id: "" } });
+  });
+
   it("a create under a user id that is not the token's owner fails before it writes, naming both", async () => {
     const { owner, other } = await setUp();
     const before = await liveIds();
