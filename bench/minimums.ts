@@ -4,27 +4,29 @@
  * default limits. Pure functions, no I/O (unit-tested in `test/unit/bench-args.test.ts`).
  *
  * Theoretical minimum per phase, for N keys and P = ⌈N/100⌉ (list pages of 100, batch reveals of
- * ≤ 100 ids):
+ * ≤ 100 ids), and I = 1 when the phase has a key to check, write or delete: who the token belongs
+ * to (`GET /api/user/self`), asked once per run before the first ownership decision or write
+ * (and at preview, so a configuration mistake fails there):
  *
  * | phase   | minimum          | why                                                                 |
  * |---------|------------------|---------------------------------------------------------------------|
- * | up      | N + P + P        | N creates (one each, no batch create); the create answers no id, so |
+ * | up      | I + N + P + P    | N creates (one each, no batch create); the create answers no id, so |
  * |         |                  | P list pages find them; P batch reveals fetch the masked key values |
- * | preview | 0                | check/diff work on state alone                                      |
+ * | preview | I                | check/diff work on state, after the identity check                  |
  * | refresh | P                | one paged listing serves every read                                 |
- * | update  | N + P            | N full PUTs (no batch update); the live quota must be read first so |
+ * | update  | I + N + P        | N full PUTs (no batch update); the live quota must be read first so |
  * |         |                  | usage is not reset: P list pages cover it                           |
- * | destroy | N                | N deletes (no batch delete)                                         |
+ * | destroy | I + N            | N deletes (no batch delete)                                         |
  *
- * Targets (from the issue): up ≤ N + P + P (= its minimum; 429 retries reported separately),
- * refresh ≤ P + 2, preview = 0.
+ * Targets (from the issues): up ≤ I + N + P + P (= its minimum; 429 retries reported
+ * separately), refresh ≤ P + 2, preview ≤ I.
  *
  * Ideal schedule: requests are issued as early as three things allow: (1) the order within a
  * phase (up: all creates, then the listing, then the reveals; update: listing, then the PUTs),
  * (2) `parallel` requests in flight at once, each taking `latencyMs`, and (3) the emulator's
  * sliding windows, which carry over from phase to phase: at most `maxRequests` requests in any
  * `windowSeconds` on every /api route, and at most `revealMax` reveal calls in any
- * `revealWindowSeconds`. With new-api's defaults (180 / 180 s) that is the first 180 requests at
+ * `revealWindowSeconds`. With 180 per 180 s (the 2026-03 build's default) that is the first 180 requests at
  * once, the 181st to 360th exactly 180 s after the 1st to 180th, and so on: a request k
  * (0-based) goes no earlier than ⌊k/180⌋ × 180 s. The ideal leaves out the engine's own work
  * (plugin start, state writes), which the no-op baseline measures.
@@ -51,17 +53,20 @@ export interface Stage {
 /** The requests of a phase at the theoretical minimum, in the order they must happen. */
 export function minimumStages(phase: Phase, n: number): Stage[] {
   const p = pagesFor(n);
+  const identity = n > 0 ? 1 : 0;
   switch (phase) {
     case "up":
-      return [{ requests: n }, { requests: p }, { requests: p, reveal: true }].filter((s) => s.requests > 0);
+      return [{ requests: identity }, { requests: n }, { requests: p }, { requests: p, reveal: true }].filter(
+        (s) => s.requests > 0,
+      );
     case "preview":
-      return [];
+      return identity > 0 ? [{ requests: identity }] : [];
     case "refresh":
       return p > 0 ? [{ requests: p }] : [];
     case "update":
-      return [{ requests: p }, { requests: n }].filter((s) => s.requests > 0);
+      return [{ requests: identity }, { requests: p }, { requests: n }].filter((s) => s.requests > 0);
     case "destroy":
-      return n > 0 ? [{ requests: n }] : [];
+      return [{ requests: identity }, { requests: n }].filter((s) => s.requests > 0);
   }
 }
 
@@ -74,9 +79,9 @@ export function minimumRequests(phase: Phase, n: number): number {
 export function requestTarget(phase: Phase, n: number): number | undefined {
   switch (phase) {
     case "up":
-      return n + 2 * pagesFor(n);
+      return minimumRequests("up", n);
     case "preview":
-      return 0;
+      return minimumRequests("preview", n);
     case "refresh":
       return pagesFor(n) + 2;
     default:

@@ -64,11 +64,13 @@ describe("theoretical minimum", () => {
   });
 
   it("follows the formulas per phase", () => {
-    expect(minimumRequests("up", 500)).toBe(500 + 5 + 5);
-    expect(minimumRequests("preview", 500)).toBe(0);
+    // One identity request (GET /api/user/self) in every phase that checks, writes or deletes a key.
+    expect(minimumRequests("up", 500)).toBe(1 + 500 + 5 + 5);
+    expect(minimumRequests("preview", 500)).toBe(1);
+    expect(minimumRequests("preview", 0)).toBe(0);
     expect(minimumRequests("refresh", 500)).toBe(5);
-    expect(minimumRequests("update", 500)).toBe(505);
-    expect(minimumRequests("destroy", 500)).toBe(500);
+    expect(minimumRequests("update", 500)).toBe(506);
+    expect(minimumRequests("destroy", 500)).toBe(501);
     expect(requestTarget("refresh", 100)).toBe(3);
     expect(requestTarget("update", 100)).toBeUndefined();
   });
@@ -83,7 +85,7 @@ describe("theoretical minimum", () => {
 describe("ideal schedule", () => {
   it("is the chained latency when nothing is limited", () => {
     const [up] = idealSchedule(["up"], 10, { latencyMs: 25, parallel: 16 });
-    expect(up?.durationMs).toBe(75); // creates, then one listing, then one reveal
+    expect(up?.durationMs).toBe(100); // the identity check, creates, then one listing, then one reveal
   });
 
   it("sends 180 at once, then the next 180 a window later", () => {
@@ -99,7 +101,7 @@ describe("ideal schedule", () => {
       parallel: 1000,
       limits: LIMITS,
     });
-    // up: 102 requests at t=0; refresh: 1 more; destroy: 77 fit, the other 23 wait for t=180 s.
+    // up: 103 requests at t=0; refresh: 1 more; destroy: 76 of 101 fit, the other 25 wait for t=180 s.
     expect(phases.map((p) => p.durationMs)).toEqual([0, 0, 180_000]);
   });
 });
