@@ -126,6 +126,35 @@ describe("native plugin from Pulumi YAML", () => {
     expect((await emu.control.keys(first.userId)).find((k) => k.id === backend.id)?.remain_quota).toBe(2500);
     expect(updated.outputs.backendKeyId?.value).toBe(backend.id);
 
+    // models is a set: a reordering is no change (and the state keeps the order written), one more
+    // model previews as one addition at its place, not as every shifted position renamed.
+    const withModels = (models: string) =>
+      writeFileSync(
+        join(workDir, "Pulumi.yaml"),
+        PROGRAM.replace("models: [gpt-4o-mini, gpt-4o]", `models: [${models}]`),
+      );
+    const storedModels = async () => {
+      const { resources } = (await stack.exportStack()).deployment as {
+        resources: { inputs?: { models?: string[]; quota?: number } }[];
+      };
+      return resources.find((r) => r.inputs?.quota === 2500)?.inputs?.models;
+    };
+    expect(await storedModels()).toEqual(["gpt-4o-mini", "gpt-4o"]);
+    withModels("gpt-4o, gpt-4o-mini");
+    const reordered = await stack.up();
+    expect(reordered.summary.resourceChanges).toEqual({ same: 5 });
+    expect(await storedModels()).toEqual(["gpt-4o", "gpt-4o-mini"]);
+    withModels("o1, gpt-4o, gpt-4o-mini");
+    const added = await stack.preview({ diff: true });
+    expect(added.changeSummary).toEqual({ update: 1, same: 4 });
+    expect(added.stdout).toMatch(/\+ \[0\]: "o1"/);
+    expect(added.stdout).not.toMatch(/=>/);
+    withModels("gpt-4o-mini");
+    const removed = await stack.preview({ diff: true });
+    expect(removed.stdout).toMatch(/- \[0\]: "gpt-4o"/);
+    expect(removed.stdout).not.toMatch(/=>/);
+    writeFileSync(join(workDir, "Pulumi.yaml"), PROGRAM);
+
     // import of the out-of-band key: generated YAML added to the program previews as no change.
     const imported = await stack.import({
       resources: [{ type: "cometapi:index:ApiKey", name: "adopted", id: String(outOfBand.id) }],
@@ -162,7 +191,7 @@ describe("native plugin from Pulumi YAML", () => {
     expect(await emu.control.keys(second.userId)).toEqual([]);
     await scanState("after destroy", destroyed.stdout + destroyed.stderr);
     // The installed plugin ran, not one found on PATH (the engine warns "using … from $PATH").
-    for (const out of [preview, up, refresh, updated, imported, destroyed]) {
+    for (const out of [preview, up, refresh, updated, reordered, added, imported, destroyed]) {
       expect(out.stdout + out.stderr).not.toContain("using pulumi-resource-cometapi from $PATH");
     }
 
