@@ -21,6 +21,7 @@
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
+import { withRecordedConfigurationHint } from "./errorReporting.js";
 import {
   KeyInitializationError,
   KeyNotFoundError,
@@ -471,6 +472,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     }
   }
 
+  // Refresh and destroy run these with the configuration recorded at the last `pulumi up`.
+  const { read, delete: remove } = provider;
+  provider.read = (id, props) => withRecordedConfigurationHint(() => read(id, props));
+  provider.delete = (id, props) => withRecordedConfigurationHint(() => remove(id, props));
   return provider;
 }
 
