@@ -21,7 +21,7 @@
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
-import { withRecordedConfigurationHint } from "./errorReporting.js";
+import { reportingWithoutStackTraces, withRecordedConfigurationHint } from "./errorReporting.js";
 import {
   KeyInitializationError,
   KeyNotFoundError,
@@ -479,8 +479,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   return provider;
 }
 
-/** The provider programs use (through the SDK's thin loader). */
-export const cometApiKeyProvider: CometApiKeyProvider = createCometApiKeyProvider();
+/** The provider programs use (through the SDK's thin loader), run by the dynamic-provider server. */
+export const cometApiKeyProvider: CometApiKeyProvider = reportingWithoutStackTraces(
+  createCometApiKeyProvider(),
+);
 
 /** The error for a failure after the key exists: carries the id so the engine keeps the key. */
 function initFailure(
