@@ -14,7 +14,7 @@ import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } fro
 const { CometApiKey } = createRequire(join(repoRoot(), "package.json"))("./dist/sdk/index.js") as typeof sdk;
 
 /** A JavaScript stack frame as Node prints it: `    at fn (file.js:1:2)` or `    at file.js:1:2`. */
-export const STACK_FRAME = /^\s*at (?:.+ \()?(?:node:|file:|\/|[A-Za-z]:\\|<anonymous>).*:\d+:\d+\)?$/m;
+const STACK_FRAME = /^\s*at (?:.+ \()?(?:node:|file:|\/|[A-Za-z]:\\|<anonymous>).*:\d+:\d+\)?$/m;
 
 /** What a failed Automation API command printed: its message holds stdout and stderr. */
 async function failureOf(run: () => Promise<unknown>): Promise<string> {
