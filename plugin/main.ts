@@ -3,7 +3,8 @@
  * `pulumi-resource-cometapi`: the native `cometapi` Pulumi plugin. The engine starts it (installed
  * with `pulumi plugin install resource cometapi <version> --file <archive>`, named in Pulumi.yaml's
  * `plugins.providers`, or found on PATH), reads the port from its first line of stdout and speaks
- * gRPC to it. `npm run plugin:archive` bundles this file into a single executable (scripts/plugin-archive.sh). Logs go to stderr only; the access
+ * gRPC to it. `npm run plugin:archive` bundles this file into a single executable
+ * (scripts/plugin-archive.sh). Logs go to stderr only; the access
  * token never appears in them.
  *
  * `COMETAPI_PLUGIN_CALL_LOG=<file>` appends the name of every gRPC method called to that file,
