@@ -83,7 +83,8 @@ EOF
 
 for platform in "${platforms[@]}"; do
   name="pulumi-resource-cometapi-v$version-$platform.tar.gz"
-  inputs="$( (sha256sum "$work/plugin.blob" | cut -c1-64; echo "$PLUGIN_NODE_VERSION $platform") | sha256sum | cut -c1-64)"
+  # The blob names its temporary folder, so the inputs are the bundle, this script and the platform.
+  inputs="$(cat "$work/plugin.js" "${BASH_SOURCE[0]}" <(echo "$platform") | sha256sum | cut -c1-64)"
   if [ -f "$OUT/$name" ] && [ "$(cat "$OUT/.$name.inputs" 2>/dev/null)" = "$inputs" ]; then
     cometapi_log "archives/$name is up to date"
     continue
