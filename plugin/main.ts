@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * `pulumi-resource-cometapi`: the native `cometapi` Pulumi plugin. The engine starts it (found on
- * PATH, or installed with `pulumi plugin install resource cometapi <version> -f <dir>`), reads the
- * port from its first line of stdout and speaks gRPC to it. Logs go to stderr only; the access
+ * `pulumi-resource-cometapi`: the native `cometapi` Pulumi plugin. The engine starts it (installed
+ * with `pulumi plugin install resource cometapi <version> --file <archive>`, named in Pulumi.yaml's
+ * `plugins.providers`, or found on PATH), reads the port from its first line of stdout and speaks
+ * gRPC to it. `npm run plugin:archive` bundles this file into a single executable
+ * (scripts/plugin-archive.sh). Logs go to stderr only; the access
  * token never appears in them.
  *
  * `COMETAPI_PLUGIN_CALL_LOG=<file>` appends the name of every gRPC method called to that file,
@@ -12,8 +14,15 @@ import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { startResourceProviderServer } from "./resourceProviderServer.js";
 
+/**
+ * Set by the bundler when this file becomes the single executable of the plugin archive, where no
+ * package.json sits beside the code (scripts/plugin-archive.sh).
+ */
+declare const COMETAPI_PLUGIN_VERSION: string | undefined;
+
 /** The package version: the plugin's version. */
 function packageVersion(): string {
+  if (typeof COMETAPI_PLUGIN_VERSION === "string") return COMETAPI_PLUGIN_VERSION;
   const manifest = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as {
     version: string;
   };

@@ -113,12 +113,23 @@ export function packageSchema(version: string): Record<string, unknown> {
         required: summaryRequired,
       },
     },
+    // respectSchemaVersion: each generated SDK names this plugin version (its package version, and
+    // the plugin version the engine is asked for), instead of a placeholder set at publish time.
     language: {
-      nodejs: { packageName: "@pulumi-cometapi/cometapi", dependencies: { "@pulumi/pulumi": "^3.0.0" } },
-      python: { packageName: "pulumi_cometapi", requires: { pulumi: ">=3.0.0,<4.0.0" } },
+      nodejs: {
+        packageName: "@pulumi-cometapi/cometapi",
+        dependencies: { "@pulumi/pulumi": "^3.0.0" },
+        respectSchemaVersion: true,
+      },
+      python: {
+        packageName: "pulumi_cometapi",
+        requires: { pulumi: ">=3.0.0,<4.0.0" },
+        respectSchemaVersion: true,
+      },
       go: {
         importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi",
         generateResourceContainerTypes: false,
+        respectSchemaVersion: true,
       },
       csharp: { rootNamespace: "PulumiCometApi", packageReferences: { Pulumi: "3.*" } },
     },

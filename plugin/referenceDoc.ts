@@ -66,7 +66,7 @@ export function referenceMarkdown(): string {
     "",
     "## Outputs",
     "",
-    "Every input, normalised (`expiresAt` as ISO-8601 UTC, `models` and `allowIps` sorted and canonical), and:",
+    "Every input, normalised (`expiresAt` as ISO-8601 UTC, `models` and `allowIps` canonical, in the order written), and:",
     "",
     table(["output", "type", "meaning"], outputs.map(outputRow)),
     "",

@@ -41,6 +41,7 @@ import {
   withSecrets,
 } from "./propertyValues.js";
 import { type ConfigValues, changedConfig, configFailures, configFrom } from "./providerConfig.js";
+import { elementPaths } from "./setDiff.js";
 
 /** Outputs that stay as they were while an update is previewed (everything else generated is unknown). */
 const STABLE_ON_UPDATE = new Set(["keyId", "key", "maskedKey", "createdAt"]);
@@ -189,6 +190,7 @@ export function resourceProviderService(
       const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
       const news = unwrapSecrets(fromStruct(req.getNews())).plain;
       const result = await core.detailedDiff(req.getId(), olds, news);
+      const oldInputs = req.getOldInputs() ? unwrapSecrets(fromStruct(req.getOldInputs())).plain : undefined;
       const replaces = new Set(result.replaces);
       const response = new proto.DiffResponse()
         .setChanges(
@@ -201,6 +203,16 @@ export function resourceProviderService(
         .setDeletebeforereplace(result.deleteBeforeReplace)
         .setHasdetaileddiff(true);
       for (const name of result.diffs) {
+        // Element paths index the old inputs (what the engine shows them against), not the old outputs.
+        const elements = elementPaths(name, oldInputs ?? olds, news, replaces.has(name));
+        if (elements) {
+          for (const [path, kind] of elements) {
+            response
+              .getDetaileddiffMap()
+              .set(path, new proto.PropertyDiff().setKind(kind).setInputdiff(true));
+          }
+          continue;
+        }
         const added = olds[name] === undefined;
         const deleted = news[name] === undefined;
         const Kind = proto.PropertyDiff.Kind;

@@ -82,7 +82,7 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     name: "models",
     type: "string[]",
     inputDoc: "Model ids the key may call; each without commas or spaces, each once. Compared as a set.",
-    outputDoc: "Allowed models, sorted.",
+    outputDoc: "Allowed models, in the order written.",
     alwaysOutput: true,
     constraints: "no commas, no white space, no repeats",
   },
@@ -91,7 +91,7 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     type: "string[]",
     inputDoc:
       "Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.",
-    outputDoc: "Allowed addresses and CIDRs in canonical form, sorted.",
+    outputDoc: "Allowed addresses and CIDRs in canonical form, in the order written.",
     alwaysOutput: true,
     constraints: "IPv4/IPv6 addresses or CIDRs without host bits, no repeats",
   },

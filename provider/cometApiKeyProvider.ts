@@ -23,6 +23,7 @@
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
+import { reportingWithoutStackTraces, withRecordedConfigurationHint } from "./errorReporting.js";
 import {
   KeyInitializationError,
   KeyNotFoundError,
@@ -493,11 +494,17 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     }
   }
 
+  // Refresh and destroy run these with the configuration recorded at the last `pulumi up`.
+  const { read, delete: remove } = provider;
+  provider.read = (id, props) => withRecordedConfigurationHint(() => read(id, props));
+  provider.delete = (id, props) => withRecordedConfigurationHint(() => remove(id, props));
   return provider;
 }
 
-/** The provider programs use (through the SDK's thin loader). */
-export const cometApiKeyProvider: CometApiKeyProvider = createCometApiKeyProvider();
+/** The provider programs use (through the SDK's thin loader), run by the dynamic-provider server. */
+export const cometApiKeyProvider: CometApiKeyProvider = reportingWithoutStackTraces(
+  createCometApiKeyProvider(),
+);
 
 /** The error for a failure after the key exists: carries the id so the engine keeps the key. */
 function initFailure(

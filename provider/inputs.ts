@@ -328,7 +328,7 @@ export function autoName(logicalName: string): string {
   return `${prefix || "key"}${suffix}`;
 }
 
-/** Checks a list input entry by entry; returns the normalised entries, sorted. */
+/** Checks a list input entry by entry; returns the normalised entries in the order written. */
 function checkList(
   value: unknown,
   property: string,
@@ -366,8 +366,9 @@ function checkList(
     seen.set(checked.value, index);
     result.push(checked.value);
   });
-  // Stored sorted: the lists are sets, and the engine's preview compares stored inputs in order.
-  return result.sort();
+  // Kept in the order written: the lists are sets (diff compares them so, see keyDiff.ts), and the
+  // state shows them as the program does.
+  return result;
 }
 
 function hasControlCharacters(text: string): boolean {

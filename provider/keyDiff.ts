@@ -37,6 +37,38 @@ export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boole
   );
 }
 
+/** The list inputs that are sets: their order means nothing to the service. */
+export const SET_PROPERTIES = ["models", "allowIps"] as const;
+
+/**
+ * The entries of a set-valued list that were added (index in the new list) and removed (index in
+ * the old list), for a detailed diff with element paths (`models[2]`) that the engine shows as one
+ * `+`/`-` line per entry instead of a positional rename. `undefined` when either list is not a known
+ * list of strings (then the property diffs as a whole).
+ */
+export function setElementChanges(
+  property: (typeof SET_PROPERTIES)[number],
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { added: number[]; removed: number[] } | undefined {
+  const known = (value: unknown): string[] | undefined =>
+    value === undefined || value === null
+      ? []
+      : Array.isArray(value) && value.every((v) => typeof v === "string" && !isUnknown(v))
+        ? (value as string[])
+        : undefined;
+  const before = known(olds[property]);
+  const after = known(news[property]);
+  if (before === undefined || after === undefined) return undefined;
+  const canonical = property === "allowIps" ? canonicalIpEntry : (v: string) => v;
+  const beforeSet = new Set(before.map(canonical));
+  const afterSet = new Set(after.map(canonical));
+  return {
+    added: after.flatMap((v, i) => (beforeSet.has(canonical(v)) ? [] : [i])),
+    removed: before.flatMap((v, i) => (afterSet.has(canonical(v)) ? [] : [i])),
+  };
+}
+
 function sameValue(property: (typeof COMPARED)[number], a: unknown, b: unknown): boolean {
   if (property === "models") return sameSet(asStrings(a), asStrings(b));
   if (property === "allowIps")
@@ -58,7 +90,7 @@ function asStrings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));

@@ -7,7 +7,7 @@
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type CometApiKeyInputs, parseExpiry, toIso } from "./inputs.js";
 import { canonicalIpEntry } from "./ip.js";
-import { COMPARED } from "./keyDiff.js";
+import { COMPARED, sameSet } from "./keyDiff.js";
 import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
 /** What the resource exposes: the normalised inputs plus what the service reports. */
@@ -68,6 +68,11 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
   const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
   return {
     ...live,
+    // The same set as before keeps the order the program wrote it in.
+    models: sameSet(live.models, old.models ?? []) ? (old.models ?? []) : live.models,
+    allowIps: sameSet(live.allowIps, (old.allowIps ?? []).map(canonicalIpEntry))
+      ? (old.allowIps ?? [])
+      : live.allowIps,
     ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
@@ -118,8 +123,6 @@ export function outputsOf(
 ): Record<string, unknown> {
   const outputs: CometApiKeyOutputs = {
     ...inputs,
-    models: [...inputs.models].sort(),
-    allowIps: [...inputs.allowIps].sort(),
     keyId: record.id,
     userId: record.userId ?? old.userId,
     baseUrl,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Entry point behind `npm test`, `npm run demo`, `npm run bench`, `npm run emulator` and
-# `npm run test:live`: works on a fresh clone. It sets up the toolchain (Node >= 22, npm
+# Entry point behind `npm test`, `npm run demo`, `npm run bench`, `npm run emulator`,
+# `npm run plugin:archive` and `npm run test:live`: works on a fresh clone. It sets up the toolchain (Node >= 22, npm
 # dependencies, the Pulumi CLI), builds the package, then runs the task.
 set -euo pipefail
 # shellcheck source=env.sh
@@ -35,13 +35,16 @@ case "$task" in
     npm run --silent build
     exec node dist/emulator/cli.js "$@"
     ;;
+  plugin:archive)
+    exec bash scripts/plugin-archive.sh "$@"
+    ;;
   test:live)
     cometapi_ensure_pulumi
     npm run --silent build
     exec npx vitest run --project live "$@"
     ;;
   *)
-    echo "usage: scripts/run.sh test|demo|bench|emulator|test:live [args...]" >&2
+    echo "usage: scripts/run.sh test|demo|bench|emulator|plugin:archive|test:live [args...]" >&2
     exit 2
     ;;
 esac

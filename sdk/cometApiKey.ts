@@ -123,9 +123,9 @@ export class CometApiKey extends pulumi.dynamic.Resource {
   declare readonly quota: pulumi.Output<number | undefined>;
   /** Whether the key has no quota limit. */
   declare readonly unlimitedQuota: pulumi.Output<boolean>;
-  /** Allowed models, sorted. */
+  /** Allowed models, in the order written. */
   declare readonly models: pulumi.Output<string[]>;
-  /** Allowed addresses and CIDRs in canonical form, sorted. */
+  /** Allowed addresses and CIDRs in canonical form, in the order written. */
   declare readonly allowIps: pulumi.Output<string[]>;
   /** The account group serving the key (empty: the account's default group). */
   declare readonly group: pulumi.Output<string>;

@@ -53,7 +53,7 @@ export class ApiKey extends pulumi.CustomResource {
      */
     declare public readonly adoptKeyId: pulumi.Output<number | undefined>;
     /**
-     * Allowed addresses and CIDRs in canonical form, sorted.
+     * Allowed addresses and CIDRs in canonical form, in the order written.
      */
     declare public readonly allowIps: pulumi.Output<string[]>;
     /**
@@ -89,7 +89,7 @@ export class ApiKey extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly maskedKey: pulumi.Output<string>;
     /**
-     * Allowed models, sorted.
+     * Allowed models, in the order written.
      */
     declare public readonly models: pulumi.Output<string[]>;
     /**

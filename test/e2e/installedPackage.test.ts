@@ -1,7 +1,7 @@
 /**
  * The package as users install it. The working tree is copied as a clean clone would have it
- * (tracked and untracked-not-ignored files, no `dist/`), packed there with `npm pack` (which must
- * build), and the tarball is installed with `npm install` into a throw-away Pulumi project in the
+ * (tracked and untracked-not-ignored files, no `dist/`, no `node_modules`), set up with `npm ci` and
+ * packed there with `npm pack` (which must build), and the tarball is installed with `npm install` into a throw-away Pulumi project in the
  * system temp folder, outside this repository, next to `@pulumi/pulumi` at the newest version the
  * registry serves and at the lowest one we support (`peerDependencies`). The emulator is started
  * from the installed package's `cometapi-emulator` bin; the connection is set with
@@ -9,22 +9,14 @@
  * update and `pulumi destroy` run with the CLI, exactly as the README's Install section shows.
  *
  * Commands shown in the README's Install section and run here:
- * - `npm pack` (in the copy of the repository)
+ * - `npm ci` then `npm pack` (in the copy of the repository, no `node_modules/.bin` on PATH)
  * - `npm install ./pulumi-cometapi-0.1.0.tgz @pulumi/pulumi` (in the program's folder)
  * - `npx cometapi-emulator` (the installed bin)
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +39,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
       ([k]) => !k.startsWith("COMETAPI_") && !k.startsWith("VITEST") && !k.startsWith("npm_"),
     ),
   );
+}
+
+/** PATH without any `node_modules/.bin` (npm and vitest put this repository's first). */
+function withoutNodeModulesBins(path: string): string {
+  return path
+    .split(delimiter)
+    .filter((dir) => !/node_modules[\\/]\.bin[\\/]?$/.test(dir))
+    .join(delimiter);
 }
 
 async function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -79,8 +79,11 @@ async function packCleanCopy(dest: string): Promise<{ tarball: string; files: st
       if ((error as { code?: string }).code !== "ENOENT") throw error;
     }
   }
-  symlinkSync(join(root, "node_modules"), join(copy, "node_modules"), "dir");
-  const out = await run("npm", ["pack", "--json", "--pack-destination", dest], copy, cleanEnv());
+  // As the README's Install says, on a fresh clone: `npm ci` (the build tools), then `npm pack`.
+  // No PATH entry of ours: `npm pack` alone would fail with "tsc: not found".
+  const env = { ...cleanEnv(), PATH: withoutNodeModulesBins(process.env.PATH ?? "") };
+  await run("npm", ["ci"], copy, env);
+  const out = await run("npm", ["pack", "--json", "--pack-destination", dest], copy, env);
   const [packed] = JSON.parse(out.slice(out.indexOf("["))) as {
     filename: string;
     size: number;

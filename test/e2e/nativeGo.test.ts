@@ -1,19 +1,19 @@
 /**
  * The native plugin from Go: examples/go (an Automation API inline program on the generated Go SDK
- * in sdks/go) built with `go build`, the plugin installed with `pulumi plugin install resource
- * cometapi <version> -f <dir>` (PATH ignored), run against the emulator through the real engine: up,
+ * in sdks/go) built with `go build`, the plugin installed from its archive with `pulumi plugin
+ * install resource cometapi <version> --file <archive>` and nothing of ours on PATH, run against the emulator through the real engine: up,
  * usage then refresh and a preview with no change, an update of the quota, destroy; the access
  * token and key values never in plaintext in the backend's files or the output.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { repoRoot } from "../support/engine";
-import { writePluginDir } from "../support/nativePlugin";
+import { installPluginArchive, pathWithoutOurs, pluginVersion } from "../support/pluginArchive";
 import { backendFilesText, expectNoSecrets } from "../support/secretScan";
 
 describe("native plugin from Go (Automation API, generated Go SDK)", () => {
@@ -37,8 +37,8 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
     mkdirSync(join(scratch, "home"));
     env = {
       ...process.env,
-      // The plugin from Pulumi's plugin cache (`pulumi plugin install … -f <dir>`), not from PATH.
-      PULUMI_IGNORE_AMBIENT_PLUGINS: "1",
+      // The plugin from Pulumi's plugin cache (`pulumi plugin install … --file <archive>`) only.
+      PATH: pathWithoutOurs(),
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
       PULUMI_HOME: join(scratch, "home"),
@@ -49,16 +49,8 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
       COMETAPI_BASE_URL: emu.url,
       COMETAPI_USER_ID: String(emu.userId),
     };
-    const version = (
-      JSON.parse(readFileSync(join(repoRoot(), "package.json"), "utf8")) as { version: string }
-    ).version;
-    await promisify(execFile)(
-      "pulumi",
-      ["plugin", "install", "resource", "cometapi", version, "-f", writePluginDir(join(scratch, "plugin"))],
-      { env },
-    );
-    const installed = await promisify(execFile)("pulumi", ["plugin", "ls"], { env, encoding: "utf8" });
-    expect(installed.stdout).toMatch(new RegExp(`cometapi\\s+resource\\s+${version.replace(/\./g, "\\.")}`));
+    const installed = await installPluginArchive(env);
+    expect(installed).toMatch(new RegExp(`cometapi\\s+resource\\s+${pluginVersion.replace(/\./g, "\\.")}`));
   });
 
   afterAll(async () => {
@@ -112,5 +104,6 @@ describe("native plugin from Go (Automation API, generated Go SDK)", () => {
     expect(await example("destroy")).toEqual({ delete: 3 });
     expect((await emu.control.keys(emu.userId)).map((k) => k.name)).toEqual(["legacy-go"]);
     expectNoSecrets("Go example output", output, secrets);
+    expect(output, "the installed plugin ran").not.toContain("using pulumi-resource-cometapi from $PATH");
   });
 });

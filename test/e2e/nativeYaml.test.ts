@@ -1,19 +1,21 @@
 /**
  * The native plugin through the real engine from a Pulumi YAML program (the YAML language host
- * built by scripts/pulumi-yaml-host.sh, on PATH through `npm test`): keys on the default provider
+ * built by scripts/pulumi-yaml-host.sh, on PATH through `npm test`), the plugin installed from its
+ * archive (`npm run plugin:archive`, `pulumi plugin install resource cometapi <version> --file
+ * <archive>`) with nothing of ours on PATH and no "from $PATH" warning: keys on the default provider
  * (stack config, secret token) and on an explicit `pulumi:providers:cometapi` with its own secret
  * token for a second account, `fn::invoke` of `getApiKeys`; preview, up, usage then refresh with
  * no diff, an update, `pulumi import` of a key made out of band, destroy; the access tokens and
  * key values never in plaintext in state or output.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
-import { builtPluginMain, writePluginDir } from "../support/nativePlugin";
+import { installPluginArchive, pathWithoutOurs, pluginVersion } from "../support/pluginArchive";
 import { backendFilesText, expectNoSecrets } from "../support/secretScan";
 
 /** The program: examples/yaml/Pulumi.yaml, copied into a scratch directory. */
@@ -26,20 +28,18 @@ describe("native plugin from Pulumi YAML", () => {
   let callLog: string;
 
   beforeAll(async () => {
-    expect(existsSync(builtPluginMain), "npm run build first").toBe(true);
     emu = await startEmulator({ users: 2 });
     const connection = emulatorConnection(emu);
     const second = emu.users[1];
     if (!second) throw new Error("the emulator has no second user");
     workDir = mkdtempSync(join(tmpdir(), "cometapi-e2e-yaml-"));
     writeFileSync(join(workDir, "Pulumi.yaml"), PROGRAM);
-    const pluginDir = writePluginDir(join(workDir, ".plugin"));
     callLog = join(workDir, "calls.log");
     writeFileSync(callLog, "");
     engine = await createLocalProgramStack(workDir, {
       envVars: {
         ...connection.envVars,
-        PATH: `${pluginDir}${delimiter}${process.env.PATH ?? ""}`,
+        PATH: pathWithoutOurs(),
         COMETAPI_PLUGIN_CALL_LOG: callLog,
       },
       config: {
@@ -49,6 +49,8 @@ describe("native plugin from Pulumi YAML", () => {
         baseUrl: { value: emu.url },
       },
     });
+    const installed = await installPluginArchive({ ...process.env, ...engine.envVars });
+    expect(installed).toMatch(new RegExp(`cometapi\\s+resource\\s+${pluginVersion.replace(/\./g, "\\.")}`));
   });
 
   afterAll(async () => {
@@ -124,6 +126,35 @@ describe("native plugin from Pulumi YAML", () => {
     expect((await emu.control.keys(first.userId)).find((k) => k.id === backend.id)?.remain_quota).toBe(2500);
     expect(updated.outputs.backendKeyId?.value).toBe(backend.id);
 
+    // models is a set: a reordering is no change (and the state keeps the order written), one more
+    // model previews as one addition at its place, not as every shifted position renamed.
+    const withModels = (models: string) =>
+      writeFileSync(
+        join(workDir, "Pulumi.yaml"),
+        PROGRAM.replace("models: [gpt-4o-mini, gpt-4o]", `models: [${models}]`),
+      );
+    const storedModels = async () => {
+      const { resources } = (await stack.exportStack()).deployment as {
+        resources: { inputs?: { models?: string[]; quota?: number } }[];
+      };
+      return resources.find((r) => r.inputs?.quota === 2500)?.inputs?.models;
+    };
+    expect(await storedModels()).toEqual(["gpt-4o-mini", "gpt-4o"]);
+    withModels("gpt-4o, gpt-4o-mini");
+    const reordered = await stack.up();
+    expect(reordered.summary.resourceChanges).toEqual({ same: 5 });
+    expect(await storedModels()).toEqual(["gpt-4o", "gpt-4o-mini"]);
+    withModels("o1, gpt-4o, gpt-4o-mini");
+    const added = await stack.preview({ diff: true });
+    expect(added.changeSummary).toEqual({ update: 1, same: 4 });
+    expect(added.stdout).toMatch(/\+ \[0\]: "o1"/);
+    expect(added.stdout).not.toMatch(/=>/);
+    withModels("gpt-4o-mini");
+    const removed = await stack.preview({ diff: true });
+    expect(removed.stdout).toMatch(/- \[0\]: "gpt-4o"/);
+    expect(removed.stdout).not.toMatch(/=>/);
+    writeFileSync(join(workDir, "Pulumi.yaml"), PROGRAM);
+
     // import of the out-of-band key: generated YAML added to the program previews as no change.
     const imported = await stack.import({
       resources: [{ type: "cometapi:index:ApiKey", name: "adopted", id: String(outOfBand.id) }],
@@ -159,6 +190,10 @@ describe("native plugin from Pulumi YAML", () => {
     expect(await emu.control.keys(first.userId)).toEqual([]);
     expect(await emu.control.keys(second.userId)).toEqual([]);
     await scanState("after destroy", destroyed.stdout + destroyed.stderr);
+    // The installed plugin ran, not one found on PATH (the engine warns "using … from $PATH").
+    for (const out of [preview, up, refresh, updated, reordered, added, imported, destroyed]) {
+      expect(out.stdout + out.stderr).not.toContain("using pulumi-resource-cometapi from $PATH");
+    }
 
     const methods = new Set(readFileSync(callLog, "utf8").split("\n").filter(Boolean));
     for (const m of [

@@ -1,7 +1,8 @@
 /**
  * The documented commands, run: every `pulumi …` line of the ```sh blocks of README.md and docs/, in order,
  * from the repository root (the quickstart) against a fresh emulator, with only the placeholders
- * filled in (`<token>`, the base URL, the user id). And `npm run test:live` without a token
+ * filled in (`<token>`, the base URL, the user id); `npm run plugin:archive` runs where it stands,
+ * before the `pulumi plugin install` of its archive (into this test's own PULUMI_HOME). And `npm run test:live` without a token
  * refuses to run. See test/unit/readme.test.ts for the table of every other command.
  */
 import { execFile } from "node:child_process";
@@ -12,6 +13,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator";
 import { localBackendEnv, repoRoot } from "../../engine/localEngine";
+import { pluginVersion } from "../support/pluginArchive";
 import { readmeCommands } from "../unit/readmeCommands";
 
 const exec = promisify(execFile);
@@ -26,7 +28,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 describe("README commands, run", () => {
   it("runs every `pulumi …` command of the README in order against the emulator", async () => {
     const root = repoRoot();
-    const commands = readmeCommands(root).filter((c) => c.startsWith("pulumi "));
+    // The plugin archive is built as the docs say before its `pulumi plugin install` runs.
+    const commands = readmeCommands(root).filter(
+      (c) => c.startsWith("pulumi ") || c === "npm run plugin:archive",
+    );
     expect(commands.length).toBeGreaterThan(5);
     const emulator = await startEmulator();
     const scratch = mkdtempSync(join(tmpdir(), "cometapi-readme-"));
@@ -48,7 +53,8 @@ describe("README commands, run", () => {
         .replace("<token>", emulator.accessToken)
         .replace("https://api.cometapi.com", emulator.url)
         .replace(/cometapi:userId \d+$/, `cometapi:userId ${emulator.userId}`);
-    const run = async (command: string) => (await exec("bash", ["-c", command], { cwd: root, env })).stdout;
+    const run = async (command: string) =>
+      (await exec("bash", ["-c", command], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
     try {
       await run(`pulumi stack init ${stackName}`);
       const out = new Map<string, string>();
@@ -57,6 +63,10 @@ describe("README commands, run", () => {
         expect(filled, "an unfilled placeholder").not.toMatch(/<[a-z-]+>/);
         out.set(command, await run(filled));
       }
+      const installed = await run("pulumi plugin ls");
+      expect(installed, "the plugin archive installed").toMatch(
+        new RegExp(`cometapi\\s+resource\\s+${pluginVersion.replace(/\./g, "\\.")}`),
+      );
       expect(out.get("pulumi preview")).toMatch(/\+ 3 to create/);
       expect(out.get("pulumi up")).toMatch(/\+ 3 created/);
       const masked = out.get("pulumi stack output backendMaskedKey")?.trim() ?? "";

@@ -1,10 +1,9 @@
 /**
  * Starts the BUILT native plugin (`dist/plugin/main.js`, what the `pulumi-resource-cometapi` bin
  * runs) as the engine would, reads its port from the first stdout line, and gives a typed gRPC
- * client over the `@pulumi/pulumi/proto` stubs. Also writes a plugin directory with an executable
- * `pulumi-resource-cometapi` for the engine (PATH or `pulumi plugin install -f`).
+ * client over the `@pulumi/pulumi/proto` stubs. The engine's tests install the plugin from its
+ * archive instead (test/support/pluginArchive.ts).
  */
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -53,16 +52,4 @@ export async function startNativePlugin(env: NodeJS.ProcessEnv = {}): Promise<Na
       await new Promise((resolve) => child.once("exit", resolve));
     },
   };
-}
-
-/**
- * A directory holding an executable `pulumi-resource-cometapi` that runs the built plugin with
- * this Node (what `npm install -g pulumi-cometapi` puts on PATH).
- */
-export function writePluginDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "pulumi-resource-cometapi");
-  writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" "${builtPluginMain}" "$@"\n`);
-  chmodSync(file, 0o755);
-  return dir;
 }

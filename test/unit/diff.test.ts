@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
 import { UNKNOWN } from "../../provider/inputs";
+import { setElementChanges } from "../../provider/keyDiff";
 
 const provider = createCometApiKeyProvider({
   connection: { baseUrl: "http://127.0.0.1:9", accessToken: "x" },
@@ -179,5 +180,35 @@ describe("diff", () => {
     it("an unknown adoptKeyId is reported as a possible replace", async () => {
       expect(await diff({ adoptKeyId: UNKNOWN })).toMatchObject({ changes: true, replaces: ["adoptKeyId"] });
     });
+  });
+});
+
+describe("set-valued lists: element changes for the plugin's detailed diff", () => {
+  it("one model added in front is one addition at its index in the new list", () => {
+    expect(
+      setElementChanges("models", { models: ["gpt-4o-mini"] }, { models: ["gpt-4o", "gpt-4o-mini"] }),
+    ).toEqual({ added: [0], removed: [] });
+  });
+
+  it("a reordering changes no element", () => {
+    expect(setElementChanges("models", { models: ["a", "b"] }, { models: ["b", "a"] })).toEqual({
+      added: [],
+      removed: [],
+    });
+  });
+
+  it("a removed IP is one deletion at its index in the old list, IPs compared in canonical form", () => {
+    expect(
+      setElementChanges(
+        "allowIps",
+        { allowIps: ["10.0.0.0/8", "1.2.3.4", "::1"] },
+        { allowIps: ["1.2.3.4/32", "0:0:0:0:0:0:0:1"] },
+      ),
+    ).toEqual({ added: [], removed: [0] });
+  });
+
+  it("gives up on unknown entries (the property then diffs as a whole)", () => {
+    expect(setElementChanges("models", { models: ["a"] }, { models: [UNKNOWN] })).toBeUndefined();
+    expect(setElementChanges("models", { models: ["a"] }, { models: UNKNOWN })).toBeUndefined();
   });
 });

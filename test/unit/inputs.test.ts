@@ -122,13 +122,13 @@ describe("normalisation of models", () => {
 });
 
 describe("normalisation of allowIps", () => {
-  it("stores canonical entries, sorted: /32 dropped, IPv6 compressed and lower-cased", () => {
+  it("stores canonical entries in the order written: /32 dropped, IPv6 compressed and lower-cased", () => {
     expect(
       ok({
         ...base,
         allowIps: [" 1.2.3.4/32 ", "10.0.0.0/8", "2001:DB8:0:0:0:0:0:1", "2001:db8::/32", "::1/128"],
       }).allowIps,
-    ).toEqual(["1.2.3.4", "10.0.0.0/8", "2001:db8::/32", "2001:db8::1", "::1"]);
+    ).toEqual(["1.2.3.4", "10.0.0.0/8", "2001:db8::1", "2001:db8::/32", "::1"]);
   });
 
   it("treats 1.2.3.4 and 1.2.3.4/32 as the same entry (a duplicate)", () => {
@@ -478,7 +478,7 @@ describe("the unknown sentinel", () => {
   it("passes unknown list entries through and still validates the known ones", () => {
     expect(ok({ ...base, models: [UNKNOWN, " gpt-4o "], allowIps: ["1.2.3.4/32", UNKNOWN] })).toMatchObject({
       models: [UNKNOWN, "gpt-4o"],
-      allowIps: [UNKNOWN, "1.2.3.4"],
+      allowIps: ["1.2.3.4", UNKNOWN],
     });
     expect(failuresOf({ ...base, allowIps: [UNKNOWN, "nope"] })).toEqual([
       { property: "allowIps", reason: expect.stringMatching(/allowIps\[1\]/) },

@@ -30,7 +30,9 @@ const KNOWN: Record<string, RunBy> = {
     file: "test/e2e/demo.test.ts",
     marker: 'runDemo(["--real", "--yes"], env)',
   },
+  "npm ci": { file: "test/e2e/installedPackage.test.ts", marker: 'run("npm", ["ci"], copy' },
   "npm pack": { file: "test/e2e/installedPackage.test.ts", marker: 'run("npm", ["pack"' },
+  "npm run plugin:archive": { file: "test/e2e/readme.test.ts", marker: "readmeCommands(" },
   "npm install ./pulumi-cometapi-0.1.0.tgz @pulumi/pulumi": {
     file: "test/e2e/installedPackage.test.ts",
     marker: '["install", "--no-audit", "--no-fund", packed.tarball, spec',
@@ -49,6 +51,13 @@ const KNOWN: Record<string, RunBy> = {
 /** `pulumi …` commands are run by the e2e README test, whatever they are. */
 const PULUMI_RUNNER: RunBy = { file: "test/e2e/readme.test.ts", marker: "readmeCommands(" };
 
+/**
+ * Commands the docs show that cannot run here, each marked so in the docs: none today (a real
+ * account's commands run with a fake token against the emulator, see KNOWN). Add a command here
+ * only with the reason, and say in the docs that it is not run by the tests.
+ */
+const NOT_RUN_HERE: Record<string, string> = {};
+
 const scripts = (
   JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
@@ -56,13 +65,34 @@ const scripts = (
 describe("README commands", () => {
   const commands = readmeCommands(root);
 
-  it("starts with the two commands everyone runs first", () => {
-    expect(commands.slice(0, 2)).toEqual(["npm run demo", "npm test"]);
+  it("starts with the user: install, a minimal program, configure, run, then the demo and the tests", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const firstScreen = readme.slice(0, readme.indexOf("\n## Configuration in detail"));
+    const headings = [...firstScreen.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(headings).toEqual([
+      "Install",
+      "A minimal program",
+      "Configure",
+      "Run",
+      "The demo and the tests, on a fresh clone",
+    ]);
+    expect(firstScreen).toMatch(/^npm run demo\b/m);
+    expect(firstScreen).toMatch(/^npm test\b/m);
+  });
+
+  it("the outputs the README reads are the ones its minimal program exports", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const program = /## A minimal program[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const exported = [...program.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+    const read = commands.flatMap((c) => /^pulumi stack output (\w+)/.exec(c)?.[1] ?? []);
+    expect(read.length).toBeGreaterThan(0);
+    for (const name of read) expect(exported, `README reads ${name}`).toContain(name);
   });
 
   it.each(commands)("%s is run by a test or by CI", (command) => {
+    if (NOT_RUN_HERE[command] !== undefined) return;
     const runBy = command.startsWith("pulumi ") ? PULUMI_RUNNER : KNOWN[command];
-    expect(runBy, `add "${command}" to KNOWN with the test that runs it`).toBeDefined();
+    expect(runBy, `add "${command}" to KNOWN with the test that runs it, or to NOT_RUN_HERE`).toBeDefined();
     const file = readFileSync(join(root, (runBy as RunBy).file), "utf8");
     expect(file).toContain((runBy as RunBy).marker);
     const npm = /(?:^|\s)npm (?:run (\S+)|(test))(?:\s|$)/.exec(command);

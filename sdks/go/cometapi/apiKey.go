@@ -19,7 +19,7 @@ type ApiKey struct {
 	AccessedAt pulumi.StringOutput `pulumi:"accessedAt"`
 	// The id of the key taken over at create, when `adoptKeyId` was set.
 	AdoptKeyId pulumi.IntPtrOutput `pulumi:"adoptKeyId"`
-	// Allowed addresses and CIDRs in canonical form, sorted.
+	// Allowed addresses and CIDRs in canonical form, in the order written.
 	AllowIps pulumi.StringArrayOutput `pulumi:"allowIps"`
 	// When the key was created (ISO-8601 UTC).
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
@@ -37,7 +37,7 @@ type ApiKey struct {
 	KeyId pulumi.IntOutput `pulumi:"keyId"`
 	// The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print.
 	MaskedKey pulumi.StringOutput `pulumi:"maskedKey"`
-	// Allowed models, sorted.
+	// Allowed models, in the order written.
 	Models pulumi.StringArrayOutput `pulumi:"models"`
 	// The display name (generated when not given).
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -220,7 +220,7 @@ func (o ApiKeyOutput) AdoptKeyId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.IntPtrOutput { return v.AdoptKeyId }).(pulumi.IntPtrOutput)
 }
 
-// Allowed addresses and CIDRs in canonical form, sorted.
+// Allowed addresses and CIDRs in canonical form, in the order written.
 func (o ApiKeyOutput) AllowIps() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.StringArrayOutput { return v.AllowIps }).(pulumi.StringArrayOutput)
 }
@@ -265,7 +265,7 @@ func (o ApiKeyOutput) MaskedKey() pulumi.StringOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.StringOutput { return v.MaskedKey }).(pulumi.StringOutput)
 }
 
-// Allowed models, sorted.
+// Allowed models, in the order written.
 func (o ApiKeyOutput) Models() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.StringArrayOutput { return v.Models }).(pulumi.StringArrayOutput)
 }

@@ -407,7 +407,7 @@ class ApiKey(pulumi.CustomResource):
     @pulumi.getter(name="allowIps")
     def allow_ips(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        Allowed addresses and CIDRs in canonical form, sorted.
+        Allowed addresses and CIDRs in canonical form, in the order written.
         """
         return pulumi.get(self, "allow_ips")
 
@@ -479,7 +479,7 @@ class ApiKey(pulumi.CustomResource):
     @pulumi.getter
     def models(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
-        Allowed models, sorted.
+        Allowed models, in the order written.
         """
         return pulumi.get(self, "models")
 

@@ -61,7 +61,8 @@ describe.each(behaviourCombinations())("with %s", (combo) => {
       status: "disabled",
       enabled: false,
       remainingQuota: 123_456,
-      models: ["gpt-4o", "gpt-4o-mini"],
+      // In the order written (the lists are sets), IPs canonical.
+      models: ["gpt-4o-mini", "gpt-4o"],
       allowIps: ["10.0.0.0/8", "203.0.113.7"],
     });
     expect(outs.maskedKey).toBe(
