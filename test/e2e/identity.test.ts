@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
@@ -23,7 +23,7 @@ import {
   emulatorConnection,
   repoRoot,
 } from "../support/engine";
-import { writePluginDir } from "../support/nativePlugin";
+import { installPluginArchive, pathWithoutOurs } from "../support/pluginArchive";
 
 const { CometApiKey } = createRequire(join(repoRoot(), "package.json"))("./dist/sdk/index.js") as typeof sdk;
 
@@ -131,11 +131,11 @@ describe.each(["typescript", "yaml"] as const)("through the %s front door", (doo
     } else {
       workDir = mkdtempSync(join(tmpdir(), "cometapi-e2e-identity-"));
       writeFileSync(join(workDir, "Pulumi.yaml"), YAML_PROGRAM);
-      const pluginDir = writePluginDir(join(workDir, ".plugin"));
       engine = await createLocalProgramStack(workDir, {
-        envVars: { ...connection.envVars, PATH: `${pluginDir}${delimiter}${process.env.PATH ?? ""}` },
+        envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
         config: connection.config,
       });
+      await installPluginArchive({ ...process.env, ...engine.envVars });
     }
   });
 
