@@ -14,10 +14,12 @@
  */
 import { Agent, request, errors as undiciErrors } from "undici";
 import type { z } from "zod";
+import { firstNonHeaderCharacter } from "./connection.js";
 import {
   ApiBusinessError,
   AuthenticationError,
   type CometApiError,
+  ConfigurationError,
   HttpStatusError,
   KeyNotFoundError,
   NetworkError,
@@ -176,6 +178,13 @@ export class HttpTransport {
 
   /** Sends the request (retrying as its policy allows) and returns the validated `data`. */
   async call<T>(req: ApiRequest, dataSchema: z.ZodType<T>): Promise<T> {
+    // undici refuses such a header and, in doing so, keeps a connection slot: never let it see one.
+    if (firstNonHeaderCharacter(this.target.accessToken) !== undefined) {
+      throw new ConfigurationError(
+        `${req.operation}: the access token has a character an HTTP header cannot carry (a line break, control ` +
+          "or non-ASCII character); set cometapi:accessToken (COMETAPI_ACCESS_TOKEN) again",
+      );
+    }
     const started = Date.now();
     const deadline = started + this.options.retryBudgetMs;
     let attemptNo = 0;
@@ -360,6 +369,13 @@ export class HttpTransport {
   }
 
   private networkFailure(req: ApiRequest, cause: unknown): Attempt {
+    // undici refused the request before sending it (a header or option it cannot use): no retry helps.
+    if (cause instanceof undiciErrors.InvalidArgumentError) {
+      const error = new ConfigurationError(
+        `${req.operation}: the request could not be sent: ${cause.message}`,
+      );
+      return { kind: "fail", error, retry: false };
+    }
     const code = errorCode(cause);
     const unreachable = code !== undefined && UNREACHABLE_CODES.has(code);
     const neverSent = unreachable || cause instanceof undiciErrors.ConnectTimeoutError;
