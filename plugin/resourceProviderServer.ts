@@ -34,6 +34,7 @@ import { packageSchema } from "./packageSchema.js";
 import {
   fromStruct,
   type PropertyMap,
+  secret,
   toStruct,
   UNKNOWN_VALUE,
   unwrapDeep,
@@ -120,7 +121,10 @@ export function resourceProviderService(
 
     checkConfig: unary<proto.CheckRequest, proto.CheckResponse>(async (req) => {
       const news = fromStruct(req.getNews());
-      const response = new proto.CheckResponse().setInputs(req.getNews() ?? toStruct({}));
+      // What CheckConfig returns is what the engine stores: the token as a secret, even when the
+      // user set it in plain text, so it is encrypted in the state.
+      const inputs = news.accessToken == null ? news : { ...news, accessToken: secret(news.accessToken) };
+      const response = new proto.CheckResponse().setInputs(toStruct(inputs));
       for (const f of configFailures(unwrapDeep(news) as PropertyMap)) {
         response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
       }

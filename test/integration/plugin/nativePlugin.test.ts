@@ -317,3 +317,30 @@ describe("the native plugin over gRPC", () => {
     }
   });
 });
+
+describe("CheckConfig and secrets (issue 21, cases 5 and 6)", () => {
+  it("returns a token set in plain text as a secret, so the engine stores it encrypted", async () => {
+    const r = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: "plain-token-1234", baseUrl: emu.url })),
+    );
+    expect(failures(r)).toEqual([]);
+    expect(js(r.getInputs())).toEqual({ accessToken: secret("plain-token-1234"), baseUrl: emu.url });
+    const already = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: secret("s-token") })),
+    );
+    expect(js(already.getInputs())).toEqual({ accessToken: secret("s-token") });
+  });
+
+  it("refuses a token a header cannot carry, naming the setting and never the token", async () => {
+    const r = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: secret("tok-SECRET-77\nx") })),
+    );
+    const f = failures(r);
+    expect(f.map((x) => x.property)).toEqual(["accessToken"]);
+    expect(f[0]?.reason).toMatch(/header cannot carry/);
+    expect(f[0]?.reason).not.toContain("tok-SECRET-77");
+  });
+});
