@@ -71,6 +71,9 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
     ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
+    // The schedule is the user's wish, not the server's: nothing on the key can drift from it.
+    ...(old.rotateAfter === undefined ? {} : { rotateAfter: old.rotateAfter }),
+    ...(old.rotateBefore === undefined ? {} : { rotateBefore: old.rotateBefore }),
     ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
     ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
   };
