@@ -279,7 +279,12 @@ export function resourceProviderService(
       return response;
     }),
 
-    cancel: unary<Empty, Empty>(async () => new Empty()),
+    // One Ctrl-C: no new write, reveal or retry from now on; each step ends within seconds.
+    cancel: unary<Empty, Empty>(async () => {
+      core.cancel();
+      lookupClient?.cancel();
+      return new Empty();
+    }),
   };
   const onCall = options.onCall;
   if (onCall === undefined) return handlers as unknown as grpc.UntypedServiceImplementation;

@@ -90,6 +90,11 @@ export interface CometApiKeyProvider {
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
+  /**
+   * The engine cancelled the run (one Ctrl-C): no new write, reveal or retry is sent from now on,
+   * and every step ends within seconds, a step that created a key with its id in the error.
+   */
+  cancel(): void;
 }
 
 /** Tuning for tests and scripts; programs use the defaults. */
@@ -402,6 +407,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         await assertOwnAccount(s, id, props as Partial<CometApiKeyOutputs>, `delete key ${id}`);
       }
       s.snapshot.forget(Number(id));
+    },
+
+    cancel() {
+      sessionOf.cancel();
     },
   };
 

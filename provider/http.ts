@@ -18,6 +18,7 @@ import { firstNonHeaderCharacter } from "./connection.js";
 import {
   ApiBusinessError,
   AuthenticationError,
+  CancelledError,
   type CometApiError,
   ConfigurationError,
   HttpStatusError,
@@ -27,7 +28,7 @@ import {
   RateLimitedError,
   ResponseShapeError,
 } from "./errors.js";
-import { RateLimitGate } from "./rateLimitGate.js";
+import { RateLimitGate, sleep } from "./rateLimitGate.js";
 import { envelopeSchema } from "./wire.js";
 
 /** Tuning of the HTTP layer. Every field is optional. */
@@ -155,6 +156,8 @@ export class HttpTransport {
   private readonly gate: RateLimitGate;
   /** The same for the reveal routes, which have a limit of their own. */
   private readonly revealGate: RateLimitGate;
+  /** Aborted by `cancel()`: every wait ends, and nothing new is sent but reads that need no wait. */
+  private readonly cancellation = new AbortController();
 
   constructor(
     private readonly target: HttpTarget,
@@ -189,8 +192,15 @@ export class HttpTransport {
     const deadline = started + this.options.retryBudgetMs;
     let attemptNo = 0;
     let unreachable = 0;
+    let lastFailure: string | undefined;
     for (;;) {
       attemptNo += 1;
+      if (
+        this.cancellation.signal.aborted &&
+        (attemptNo > 1 || req.method !== "GET" || req.limit === "reveal")
+      ) {
+        throw new CancelledError(req.operation, lastFailure && `no retry after: ${lastFailure}`);
+      }
       const attempt = await this.attempt(req, deadline);
       if (attempt.kind === "ok") {
         const parsed = dataSchema.safeParse(attempt.data);
@@ -203,6 +213,7 @@ export class HttpTransport {
         throw error;
       }
       if (!attempt.retry) throw attempt.error;
+      lastFailure = attempt.error.message;
       unreachable = attempt.unreachable ? unreachable + 1 : 0;
       if (unreachable >= MAX_UNREACHABLE_ATTEMPTS) {
         throw new NetworkError(
@@ -219,8 +230,17 @@ export class HttpTransport {
         throw exhausted(req, attempt.error, attemptNo, Date.now() - started);
       }
       this.stats.retries += 1;
-      await sleep(delay);
+      await sleep(delay, this.cancellation.signal);
     }
+  }
+
+  /**
+   * The run was cancelled: from now on no write, reveal or retry is sent and no request waits
+   * (for a rate-limit pause or a backoff); each ends with a `CancelledError`. Requests already on
+   * the wire finish; a read that can go at once still goes, so a create already sent learns its id.
+   */
+  cancel(): void {
+    this.cancellation.abort();
   }
 
   /** Closes pooled connections. */
@@ -236,12 +256,16 @@ export class HttpTransport {
 
   private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
     const probing: RateLimitGate[] = [];
+    const signal = this.cancellation.signal;
     const pass = async (gate: RateLimitGate): Promise<boolean> => {
-      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack });
+      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack, signal });
       if (ticket === "probe") probing.push(gate);
       return ticket !== "deadline";
     };
     const outOfBudget = (): Attempt => {
+      if (signal.aborted) {
+        return { kind: "fail", error: new CancelledError(req.operation, "rate limited"), retry: false };
+      }
       const detail = `still rate limited when the retry budget ran out; ${rateLimitAdvice(req)}`;
       return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
     };
@@ -491,8 +515,4 @@ function describeZodError(error: z.ZodError): string {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -40,16 +40,23 @@ export interface Session {
   adopted: Set<number>;
 }
 
-/** A cache of sessions: the same base URL, user id and access token always get the same session. */
-export function createSessionCache(options: SessionOptions): (settings: ConnectionSettings) => Session {
+/**
+ * A cache of sessions: the same base URL, user id and access token always get the same session.
+ * `cancel()` stops every session's client, those made later included (the engine cancelled the run).
+ */
+export function createSessionCache(
+  options: SessionOptions,
+): ((settings: ConnectionSettings) => Session) & { cancel(): void } {
   const sessions = new Map<string, Session>();
-  return (settings) => {
+  let cancelled = false;
+  const sessionOf = (settings: ConnectionSettings): Session => {
     const id = createHash("sha256")
       .update(`${settings.baseUrl}\n${settings.userId ?? ""}\n${settings.accessToken}`)
       .digest("hex");
     let s = sessions.get(id);
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
+      if (cancelled) client.cancel();
       let asked: Promise<number | undefined> | undefined;
       const ownerId = async (mustKnow: boolean) => {
         if (settings.userId !== undefined) return settings.userId;
@@ -71,4 +78,10 @@ export function createSessionCache(options: SessionOptions): (settings: Connecti
     }
     return s;
   };
+  return Object.assign(sessionOf, {
+    cancel(): void {
+      cancelled = true;
+      for (const s of sessions.values()) s.client.cancel();
+    },
+  });
 }
