@@ -1,0 +1,218 @@
+/**
+ * Runs that stop early lose nothing (issue 21), through the real engine with real signals sent to
+ * the `pulumi` CLI, for both front doors: the TypeScript `CometApiKey` (dynamic provider) and the
+ * native plugin from a YAML program. The emulator answers key reveals with 429, as new-api does
+ * once its 20-per-20-minutes reveal limit is used up: the run is stuck in a reveal.
+ *
+ * - One SIGINT (Ctrl-C): the engine calls Cancel; the run ends within 15 s with no more reveal
+ *   requests, and every key it created is in the state under its resource (by id).
+ * - The next `up`, with reveals answered again, creates no second key and finishes the first ones.
+ * - SIGKILL of the CLI while creates are held back by 429: the provider process finds its engine
+ *   gone, sends nothing more (no key appears once the service answers again) and exits.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
+import { writePluginDir } from "../support/nativePlugin";
+import { startPulumi, waitFor } from "../support/pulumiProcess";
+
+const KEYS = 3;
+const REVEAL_ROUTES = ["POST /api/token/:id/key", "POST /api/token/batch/keys"];
+
+const YAML_PROGRAM = `name: cometapi-e2e-interrupted-yaml
+runtime: yaml
+resources:
+${Array.from({ length: KEYS }, (_, i) => `  key${i}:\n    type: cometapi:index:ApiKey\n    properties:\n      quota: 1000\n`).join("")}`;
+
+interface FrontDoor {
+  name: string;
+  /** Sets up a stack of the program; returns it and the directory to run `pulumi` in. */
+  setUp(emu: RunningEmulator): Promise<{ engine: EngineStack; cwd: string; cleanup(): void }>;
+}
+
+const FRONT_DOORS: FrontDoor[] = [
+  {
+    name: "TypeScript CometApiKey (dynamic provider)",
+    async setUp(emu) {
+      const cwd = join(__dirname, "fixtures", "interrupted-program");
+      const connection = emulatorConnection(emu);
+      const engine = await createLocalProgramStack(cwd, {
+        envVars: connection.envVars,
+        config: { ...connection.config, keyCount: { value: String(KEYS) } },
+      });
+      return { engine, cwd, cleanup: () => {} };
+    },
+  },
+  {
+    name: "native plugin from YAML",
+    async setUp(emu) {
+      const cwd = mkdtempSync(join(tmpdir(), "cometapi-e2e-interrupted-"));
+      writeFileSync(join(cwd, "Pulumi.yaml"), YAML_PROGRAM);
+      const pluginDir = writePluginDir(join(cwd, ".plugin"));
+      const connection = emulatorConnection(emu);
+      const engine = await createLocalProgramStack(cwd, {
+        envVars: { ...connection.envVars, PATH: `${pluginDir}${delimiter}${process.env.PATH ?? ""}` },
+        config: connection.config,
+      });
+      return { engine, cwd, cleanup: () => rmSync(cwd, { recursive: true, force: true }) };
+    },
+  },
+];
+
+async function revealRequests(emu: RunningEmulator): Promise<number> {
+  const counts = await emu.control.requestCounts();
+  return REVEAL_ROUTES.reduce((n, route) => n + (counts[route]?.total ?? 0), 0);
+}
+
+/** The key resources in the stack's state: logical name → id. */
+async function keysInState(engine: EngineStack): Promise<Record<string, string>> {
+  const state = await engine.stack.exportStack();
+  const resources = (state.deployment.resources ?? []) as { type: string; urn: string; id?: string }[];
+  return Object.fromEntries(
+    resources
+      .filter((r) => /:(Comet)?ApiKey$/.test(r.type))
+      .map((r) => [r.urn.split("::").at(-1) as string, r.id ?? ""]),
+  );
+}
+
+/** The provider processes among the descendants of `pid`: the dynamic-provider host or our plugin. */
+function providerProcesses(pid: number): number[] {
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    let children: number[] = [];
+    try {
+      children = execFileSync("ps", ["-o", "pid=", "--ppid", String(parent)], { encoding: "utf8" })
+        .split("\n")
+        .map((line) => Number(line.trim()))
+        .filter((n) => n > 0);
+    } catch {
+      // no children
+    }
+    for (const child of children) {
+      if (/dynamic-provider|plugin\/main\.js/.test(commandLine(child))) found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return commandLine(pid) !== "";
+  } catch {
+    return false;
+  }
+}
+
+describe.each(FRONT_DOORS)("interrupted runs: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  beforeEach(async () => {
+    emu = await startEmulator();
+    setUp = await door.setUp(emu);
+  });
+  afterEach(async () => {
+    await emu.control.clearFaults();
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    await emu.close();
+  });
+
+  it("one Ctrl-C during a stuck reveal ends the run within 15 s, no reveal after it, every key in the state", async () => {
+    const { engine, cwd } = setUp as NonNullable<typeof setUp>;
+    for (const route of REVEAL_ROUTES) {
+      const [method, path] = route.split(" ") as ["POST", string];
+      await emu.control.injectFault({ method, route: path, kind: "rate-limit", times: 0 });
+    }
+    const run = startPulumi(["up", "--yes", "--skip-preview", "--non-interactive", "-s", engine.stack.name], {
+      cwd,
+      env: engine.envVars,
+    });
+    try {
+      await waitFor("every key created and a reveal refused", async () => {
+        return (await emu.control.keys()).length === KEYS && (await revealRequests(emu)) > 0;
+      });
+      // Let the provider settle into its rate-limit pause.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const revealsAtSigint = await revealRequests(emu);
+      const sigintAt = Date.now();
+      run.child.kill("SIGINT");
+      const ended = await Promise.race([
+        run.exited.then(() => Date.now() - sigintAt),
+        new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000)),
+      ]);
+      console.log(`${door.name}: the run ended ${(ended / 1000).toFixed(1)} s after one SIGINT`);
+      expect(ended).toBeLessThanOrEqual(15_000);
+      expect(await revealRequests(emu)).toBe(revealsAtSigint);
+      // Every key the run created is in the state under its resource.
+      const live = (await emu.control.keys()).map((k) => String(k.id)).sort();
+      expect(Object.values(await keysInState(engine)).sort()).toEqual(live);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill("SIGKILL");
+      await run.exited;
+    }
+    // Reveals answer again: the next up finishes the same keys and makes no new one.
+    await emu.control.clearFaults();
+    const before = (await emu.control.keys()).map((k) => k.id);
+    const next = await engine.stack.up();
+    expect(next.summary.result).toBe("succeeded");
+    expect((await emu.control.keys()).map((k) => k.id)).toEqual(before);
+  });
+});
+
+describe.each(FRONT_DOORS)("no engine, no work: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  let orphans: number[] = [];
+  beforeEach(async () => {
+    emu = await startEmulator();
+    setUp = await door.setUp(emu);
+  });
+  afterEach(async () => {
+    for (const pid of orphans.filter(alive)) process.kill(pid, "SIGKILL");
+    await emu.control.clearFaults();
+    // The killed CLI left the stack locked.
+    await setUp?.engine.stack.cancel().catch(() => undefined);
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    await emu.close();
+  });
+
+  it("after SIGKILL of the CLI, the provider process sends nothing more and exits within seconds", async () => {
+    const { engine, cwd } = setUp as NonNullable<typeof setUp>;
+    await emu.control.injectFault({ method: "POST", route: "/api/token/", kind: "rate-limit", times: 0 });
+    const run = startPulumi(["up", "--yes", "--skip-preview", "--non-interactive", "-s", engine.stack.name], {
+      cwd,
+      env: engine.envVars,
+    });
+    await waitFor("a create held back by 429", async () => {
+      const counts = await emu.control.requestCounts();
+      return (counts["POST /api/token/"]?.byStatus["429"] ?? 0) > 0;
+    });
+    orphans = providerProcesses(run.child.pid as number);
+    expect(orphans.length).toBeGreaterThan(0);
+    run.child.kill("SIGKILL");
+    await run.exited;
+    // The service answers again: a provider still at work would now create its keys.
+    await emu.control.clearFaults();
+    await waitFor("the provider processes to exit", async () => orphans.every((pid) => !alive(pid)), 15_000);
+    const after = await emu.control.requestCounts();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await emu.control.requestCounts()).toEqual(after);
+    expect(await emu.control.keys()).toEqual([]);
+  });
+});
