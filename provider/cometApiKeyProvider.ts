@@ -41,6 +41,7 @@ import {
   type Progress,
   recordInputs,
   refreshedInputs,
+  unrecordedQuotaChange,
 } from "./keyRecordMapping.js";
 import { hasExpired } from "./keyStatus.js";
 import { assertOwnAccount, isGone } from "./ownership.js";
@@ -346,7 +347,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
               ? await keyValueOf(s, record)
               : undefined;
       const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
-      return { id, props: outs, inputs: definedOnly({ ...inputs }) };
+      // A refresh reads, it does not write: the sum of the provider's last write stays the reference.
+      if (!imported) outs.__allottedTotal = old.__allottedTotal;
+      return { id, props: definedOnly(outs), inputs: definedOnly({ ...inputs }) };
     },
 
     async update(id, olds, news) {
@@ -365,7 +368,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
             "state, then `pulumi up` to create a new one",
         );
       }
-      const quotaChanged = old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota;
+      // A change the server already has (a stopped run) is not sent again: that would refund usage.
+      const quotaChanged =
+        (old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota) &&
+        (inputs.unlimitedQuota || !unrecordedQuotaChange(old, live, inputs.quota ?? 0));
       const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);
       const attemptingRevival =
         quotaChanged || old.enabled !== inputs.enabled || old.expiresAt !== inputs.expiresAt;
