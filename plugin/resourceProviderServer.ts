@@ -29,6 +29,7 @@ import {
 } from "../provider/cometApiKeyProvider.js";
 import { resolveConnection } from "../provider/connection.js";
 import { KeyInitializationError } from "../provider/errors.js";
+import { type AutoNaming, autoName } from "../provider/inputs.js";
 import { invokeFunction } from "./functions.js";
 import { packageSchema } from "./packageSchema.js";
 import {
@@ -85,6 +86,12 @@ function grpcError(error: unknown): Partial<grpc.StatusObject> {
     metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
   }
   return { code: grpc.status.UNKNOWN, details: message, metadata };
+}
+
+/** Whether `proposed` is the engine's default auto-name for `logicalName`: the name, `-`, 7 hex digits. */
+function isDefaultProposal(proposed: string, logicalName: string): boolean {
+  const match = /^(.*)-[0-9a-f]{7}$/.exec(proposed);
+  return match !== null && match[1] !== undefined && match[1] !== "" && logicalName.startsWith(match[1]);
 }
 
 function requireApiKeyType(urnOrType: string): void {
@@ -172,13 +179,21 @@ export function resourceProviderService(
       const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
       const autonaming = req.getAutonaming();
       const mode = autonaming?.getMode();
-      const naming =
+      const naming: AutoNaming =
         autonaming === undefined
           ? {}
           : mode === proto.CheckRequest.AutonamingOptions.Mode.DISABLE
             ? { disabled: true }
             : { proposedName: autonaming.getProposedName() };
       const logicalName = req.getName() || req.getUrn().split("::").at(-1) || "key";
+      // The engine's default proposal (`<name>-<7 random hex>`, or none) differs between a preview
+      // and the `up` after it: the suffix is derived from the URN instead. Other patterns are kept.
+      if (
+        naming.disabled !== true &&
+        (naming.proposedName === undefined || isDefaultProposal(naming.proposedName, logicalName))
+      ) {
+        naming.proposedName = autoName(logicalName, req.getUrn());
+      }
       const checked = await core.check(olds, { ...news, __logicalName: logicalName }, naming);
       const response = new proto.CheckResponse().setInputs(
         toStruct(withSecrets(checked.inputs, secretNames)),

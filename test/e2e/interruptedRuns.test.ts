@@ -216,3 +216,32 @@ describe.each(FRONT_DOORS)("no engine, no work: $name", (door) => {
     expect(await emu.control.keys()).toEqual([]);
   });
 });
+
+describe.each(FRONT_DOORS)("stable auto-names: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  beforeEach(async () => {
+    emu = await startEmulator();
+    setUp = await door.setUp(emu);
+  });
+  afterEach(async () => {
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    await emu.close();
+  });
+
+  it("the names a preview shows are the names up creates", async () => {
+    const { engine } = setUp as NonNullable<typeof setUp>;
+    const previewed: string[] = [];
+    await engine.stack.preview({
+      onEvent: (event) => {
+        const name = event.resourcePreEvent?.metadata.new?.inputs?.name;
+        if (typeof name === "string") previewed.push(name);
+      },
+    });
+    expect(previewed).toHaveLength(KEYS);
+    await engine.stack.up();
+    const created = (await emu.control.keys()).map((k) => k.name);
+    expect(created.sort()).toEqual(previewed.sort());
+  });
+});
