@@ -10,16 +10,21 @@
  * - SIGKILL of the CLI while creates are held back by 429: the provider process finds its engine
  *   gone, sends nothing more (no key appears once the service answers again) and exits.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
 import { writePluginDir } from "../support/nativePlugin";
 import { startPulumi, waitFor } from "../support/pulumiProcess";
 
+const execFileAsync = promisify(execFile);
+/** The jq filter of docs/interrupted-runs.md that lists the pending creates with their names. */
+const PENDING_CREATES_JQ =
+  '.deployment.pending_operations[]? | select(.type == "creating") | "\\(.resource.urn) \\(.resource.inputs.name)"';
 const KEYS = 3;
 const REVEAL_ROUTES = ["POST /api/token/:id/key", "POST /api/token/batch/keys"];
 
@@ -243,5 +248,144 @@ describe.each(FRONT_DOORS)("stable auto-names: $name", (door) => {
     await engine.stack.up();
     const created = (await emu.control.keys()).map((k) => k.name);
     expect(created.sort()).toEqual(previewed.sort());
+  });
+});
+
+/**
+ * Runs `pulumi <args>` to its end, as docs/interrupted-runs.md shows it; resolves with its output.
+ * Asynchronous: the emulator answering the provider runs in this process.
+ */
+async function pulumiCommand(args: string[], cwd: string, env: Record<string, string>): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync("pulumi", args, {
+      timeout: 120_000,
+      cwd,
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...env },
+      encoding: "utf8",
+    });
+    return stdout;
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`pulumi ${args.join(" ")}: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+  }
+}
+
+interface PendingCreate {
+  urn: string;
+  name: string;
+}
+
+/** `pulumi stack export`'s pending creates: the recovery's list of keys to look for. */
+async function pendingCreates(
+  cwd: string,
+  env: Record<string, string>,
+  stackName: string,
+): Promise<PendingCreate[]> {
+  const state = JSON.parse(await pulumiCommand(["stack", "export", "-s", stackName], cwd, env)) as {
+    deployment: {
+      pending_operations?: { type: string; resource: { urn: string; inputs: { name: string } } }[];
+    };
+  };
+  return (state.deployment.pending_operations ?? [])
+    .filter((op) => op.type === "creating")
+    .map((op) => ({ urn: op.resource.urn, name: op.resource.inputs?.name ?? "" }));
+}
+
+describe.each(FRONT_DOORS)("after a killed run: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  beforeEach(async () => {
+    emu = await startEmulator();
+    setUp = await door.setUp(emu);
+  });
+  afterEach(async () => {
+    await emu.control.clearFaults();
+    await setUp?.engine.stack.cancel().catch(() => undefined);
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    await emu.close();
+  });
+
+  it("SIGKILL after the service committed the creates: the documented recovery puts each key under its resource, no second key; --import-pending-creates imports nothing", async () => {
+    const { engine, cwd } = setUp as NonNullable<typeof setUp>;
+    const stackName = engine.stack.name;
+    const env = engine.envVars;
+    // The service commits each create 6 s after it arrived; the CLI is killed before that.
+    await emu.control.injectFault({
+      method: "POST",
+      route: "/api/token/",
+      kind: "late-commit",
+      commitAfterMs: 6_000,
+      times: 0,
+    });
+    const run = startPulumi(["up", "--yes", "--skip-preview", "--non-interactive", "-s", stackName], {
+      cwd,
+      env,
+    });
+    await waitFor(
+      "every create pending in the state",
+      async () => (await pendingCreates(cwd, env, stackName)).length === KEYS,
+    );
+    run.child.kill("SIGKILL");
+    await run.exited;
+    await waitFor("every create committed", async () => (await emu.control.keys()).length === KEYS);
+    await emu.control.clearFaults();
+
+    // Step 1: unlock the stack; step 2: the creates the engine never recorded, with their names.
+    await pulumiCommand(["cancel", "--yes", "-s", stackName], cwd, env);
+    const pending = await pendingCreates(cwd, env, stackName);
+    expect(pending).toHaveLength(KEYS);
+    // The listing as the docs show it (with the stack named).
+    const { stdout: listed } = await execFileAsync(
+      "sh",
+      ["-c", `pulumi stack export -s ${stackName} | jq -r '${PENDING_CREATES_JQ}'`],
+      { cwd, env: { ...process.env, ...env } },
+    );
+    expect(listed.trim().split("\n").sort()).toEqual(pending.map((p) => `${p.urn} ${p.name}`).sort());
+    const live = await emu.control.keys();
+    // The auto-names are stable: each pending create names the key the service holds.
+    const idOf = new Map(live.map((k) => [k.name, k.id]));
+    for (const p of pending) expect(idOf.has(p.name), p.name).toBe(true);
+
+    // What Pulumi itself offers does not help on v3.276: it imports nothing…
+    const [first] = pending as [PendingCreate];
+    const saved = join(engine.tempDir, "before-refresh.json");
+    await pulumiCommand(["stack", "export", "-s", stackName, "--file", saved], cwd, env);
+    await pulumiCommand(
+      [
+        "refresh",
+        "--yes",
+        "--non-interactive",
+        "-s",
+        stackName,
+        "--import-pending-creates",
+        first.urn,
+        "--import-pending-creates",
+        String(idOf.get(first.name)),
+      ],
+      cwd,
+      env,
+    );
+    expect(Object.keys(await keysInState(engine))).toEqual([]);
+    // …and the pending create it was given is gone from the state, the engine's warning with it.
+    expect(await pendingCreates(cwd, env, stackName)).toEqual(pending.slice(1));
+    await pulumiCommand(["stack", "import", "-s", stackName, "--file", saved], cwd, env);
+
+    // Step 3 of docs/interrupted-runs.md: each key under its resource, no second key.
+    const logical = (urn: string) => urn.split("::").at(-1) as string;
+    if (door.name.startsWith("TypeScript")) {
+      const adopt = Object.fromEntries(pending.map((p) => [logical(p.urn), idOf.get(p.name)]));
+      await pulumiCommand(["config", "set", "-s", stackName, "adoptKeyIds", JSON.stringify(adopt)], cwd, env);
+    } else {
+      for (const p of pending) {
+        const args = ["import", "--yes", "-s", stackName, "cometapi:index:ApiKey", logical(p.urn)];
+        await pulumiCommand([...args, String(idOf.get(p.name))], cwd, env);
+      }
+    }
+    await pulumiCommand(["up", "--yes", "-s", stackName], cwd, env);
+    expect(Object.entries(await keysInState(engine)).sort()).toEqual(
+      pending.map((p) => [logical(p.urn), String(idOf.get(p.name))]).sort(),
+    );
+    expect((await emu.control.keys()).map((k) => k.id).sort()).toEqual(live.map((k) => k.id).sort());
   });
 });
