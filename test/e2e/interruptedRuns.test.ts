@@ -137,46 +137,52 @@ describe.each(FRONT_DOORS)("interrupted runs: $name", (door) => {
     await emu.close();
   });
 
-  it("one Ctrl-C during a stuck reveal ends the run within 15 s, no reveal after it, every key in the state", async () => {
-    const { engine, cwd } = setUp as NonNullable<typeof setUp>;
-    for (const route of REVEAL_ROUTES) {
-      const [method, path] = route.split(" ") as ["POST", string];
-      await emu.control.injectFault({ method, route: path, kind: "rate-limit", times: 0 });
-    }
-    const run = startPulumi(["up", "--yes", "--skip-preview", "--non-interactive", "-s", engine.stack.name], {
-      cwd,
-      env: engine.envVars,
-    });
-    try {
-      await waitFor("every key created and a reveal refused", async () => {
-        return (await emu.control.keys()).length === KEYS && (await revealRequests(emu)) > 0;
-      });
-      // Let the provider settle into its rate-limit pause.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const revealsAtSigint = await revealRequests(emu);
-      const sigintAt = Date.now();
-      run.child.kill("SIGINT");
-      const ended = await Promise.race([
-        run.exited.then(() => Date.now() - sigintAt),
-        new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000)),
-      ]);
-      console.log(`${door.name}: the run ended ${(ended / 1000).toFixed(1)} s after one SIGINT`);
-      expect(ended).toBeLessThanOrEqual(15_000);
-      expect(await revealRequests(emu)).toBe(revealsAtSigint);
-      // Every key the run created is in the state under its resource.
-      const live = (await emu.control.keys()).map((k) => String(k.id)).sort();
-      expect(Object.values(await keysInState(engine)).sort()).toEqual(live);
-    } finally {
-      if (run.child.exitCode === null) run.child.kill("SIGKILL");
-      await run.exited;
-    }
-    // Reveals answer again: the next up finishes the same keys and makes no new one.
-    await emu.control.clearFaults();
-    const before = (await emu.control.keys()).map((k) => k.id);
-    const next = await engine.stack.up();
-    expect(next.summary.result).toBe("succeeded");
-    expect((await emu.control.keys()).map((k) => k.id)).toEqual(before);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "one %s (Ctrl-C, a CI timeout) during a stuck reveal ends the run within 15 s, no reveal after it, every key in the state",
+    async (signal) => {
+      const { engine, cwd } = setUp as NonNullable<typeof setUp>;
+      for (const route of REVEAL_ROUTES) {
+        const [method, path] = route.split(" ") as ["POST", string];
+        await emu.control.injectFault({ method, route: path, kind: "rate-limit", times: 0 });
+      }
+      const run = startPulumi(
+        ["up", "--yes", "--skip-preview", "--non-interactive", "-s", engine.stack.name],
+        {
+          cwd,
+          env: engine.envVars,
+        },
+      );
+      try {
+        await waitFor("every key created and a reveal refused", async () => {
+          return (await emu.control.keys()).length === KEYS && (await revealRequests(emu)) > 0;
+        });
+        // Let the provider settle into its rate-limit pause.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const revealsAtSigint = await revealRequests(emu);
+        const sigintAt = Date.now();
+        run.child.kill(signal);
+        const ended = await Promise.race([
+          run.exited.then(() => Date.now() - sigintAt),
+          new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 60_000)),
+        ]);
+        console.log(`${door.name}: the run ended ${(ended / 1000).toFixed(1)} s after one ${signal}`);
+        expect(ended).toBeLessThanOrEqual(15_000);
+        expect(await revealRequests(emu)).toBe(revealsAtSigint);
+        // Every key the run created is in the state under its resource.
+        const live = (await emu.control.keys()).map((k) => String(k.id)).sort();
+        expect(Object.values(await keysInState(engine)).sort()).toEqual(live);
+      } finally {
+        if (run.child.exitCode === null) run.child.kill("SIGKILL");
+        await run.exited;
+      }
+      // Reveals answer again: the next up finishes the same keys and makes no new one.
+      await emu.control.clearFaults();
+      const before = (await emu.control.keys()).map((k) => k.id);
+      const next = await engine.stack.up();
+      expect(next.summary.result).toBe("succeeded");
+      expect((await emu.control.keys()).map((k) => k.id)).toEqual(before);
+    },
+  );
 });
 
 describe.each(FRONT_DOORS)("no engine, no work: $name", (door) => {
