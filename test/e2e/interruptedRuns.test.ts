@@ -395,3 +395,30 @@ describe.each(FRONT_DOORS)("after a killed run: $name", (door) => {
     expect((await emu.control.keys()).map((k) => k.id).sort()).toEqual(live.map((k) => k.id).sort());
   });
 });
+
+describe.each(FRONT_DOORS)("a token a header cannot carry: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  beforeEach(async () => {
+    emu = await startEmulator();
+    setUp = await door.setUp(emu);
+  });
+  afterEach(async () => {
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    await emu.close();
+  });
+
+  it("up fails at once naming the setting, never the token, and sends nothing (it used to hang for ever)", async () => {
+    const { engine } = setUp as NonNullable<typeof setUp>;
+    const token = `${emu.accessToken}\nX-Injected: 1`;
+    await engine.stack.setConfig("cometapi:accessToken", { value: token, secret: true });
+    const error = await engine.stack.up().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/cometapi:accessToken \(COMETAPI_ACCESS_TOKEN\).*header cannot carry/);
+    expect(error?.message).not.toContain(emu.accessToken);
+    expect(await emu.control.requestCounts()).toEqual({});
+  });
+});
