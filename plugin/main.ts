@@ -9,9 +9,13 @@
  *
  * `COMETAPI_PLUGIN_CALL_LOG=<file>` appends the name of every gRPC method called to that file,
  * one per line (the end-to-end tests use it to show what the engine called).
+ *
+ * The engine's Cancel (one Ctrl-C) stops the core's requests (`resourceProviderServer.ts`); an
+ * engine that is gone (the CLI killed) ends the process (`provider/engineSignals.ts`).
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { engineAddressOf, watchEngine } from "../provider/engineSignals.js";
 import { startResourceProviderServer } from "./resourceProviderServer.js";
 
 /**
@@ -36,6 +40,14 @@ async function main(): Promise<void> {
     ...(callLog ? { onCall: (method: string) => appendFileSync(callLog, `${method}\n`) } : {}),
   });
   process.stdout.write(`${port}\n`);
+  // The engine gone (the CLI killed): send nothing more, and end.
+  const engine = engineAddressOf(process.argv.slice(2));
+  if (engine) {
+    watchEngine(engine, () => {
+      process.stderr.write("pulumi-resource-cometapi: the Pulumi engine is gone; the plugin stops.\n");
+      process.exit(0);
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -28,7 +28,7 @@ export function configFrom(args: PropertyMap, variables: Map<string, string>): C
   return out;
 }
 
-/** CheckConfig's failures: unknown keys, wrong types, a bad base URL or user id. */
+/** CheckConfig's failures: unknown keys, wrong types, a token a header cannot carry, a bad base URL or user id. */
 export function configFailures(news: PropertyMap): { property: string; reason: string }[] {
   const failures: { property: string; reason: string }[] = [];
   for (const [key, value] of Object.entries(news)) {
@@ -41,6 +41,11 @@ export function configFailures(news: PropertyMap): { property: string; reason: s
     } else if (typeof value !== "string" && !(key === "userId" && typeof value === "number")) {
       failures.push({ property: key, reason: `must be a string, got ${typeof value}` });
     }
+  }
+  const accessToken = news.accessToken;
+  if (typeof accessToken === "string" && accessToken.trim() !== "") {
+    const reason = configurationProblem(() => resolveConnection({ accessToken }, {}));
+    if (reason) failures.push({ property: "accessToken", reason });
   }
   const baseUrl = news.baseUrl;
   if (typeof baseUrl === "string" && baseUrl.trim() !== "") {

@@ -29,11 +29,13 @@ import {
 } from "../provider/cometApiKeyProvider.js";
 import { resolveConnection } from "../provider/connection.js";
 import { KeyInitializationError } from "../provider/errors.js";
+import { type AutoNaming, autoName } from "../provider/inputs.js";
 import { invokeFunction } from "./functions.js";
 import { packageSchema } from "./packageSchema.js";
 import {
   fromStruct,
   type PropertyMap,
+  secret,
   toStruct,
   UNKNOWN_VALUE,
   unwrapDeep,
@@ -87,6 +89,12 @@ function grpcError(error: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.UNKNOWN, details: message, metadata };
 }
 
+/** Whether `proposed` is the engine's default auto-name for `logicalName`: the name, `-`, 7 hex digits. */
+function isDefaultProposal(proposed: string, logicalName: string): boolean {
+  const match = /^(.*)-[0-9a-f]{7}$/.exec(proposed);
+  return match !== null && match[1] !== undefined && match[1] !== "" && logicalName.startsWith(match[1]);
+}
+
 function requireApiKeyType(urnOrType: string): void {
   const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
   if (type !== "" && type !== API_KEY_TOKEN) {
@@ -121,7 +129,10 @@ export function resourceProviderService(
 
     checkConfig: unary<proto.CheckRequest, proto.CheckResponse>(async (req) => {
       const news = fromStruct(req.getNews());
-      const response = new proto.CheckResponse().setInputs(req.getNews() ?? toStruct({}));
+      // What CheckConfig returns is what the engine stores: the token as a secret, even when the
+      // user set it in plain text, so it is encrypted in the state.
+      const inputs = news.accessToken == null ? news : { ...news, accessToken: secret(news.accessToken) };
+      const response = new proto.CheckResponse().setInputs(toStruct(inputs));
       for (const f of configFailures(unwrapDeep(news) as PropertyMap)) {
         response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
       }
@@ -169,13 +180,21 @@ export function resourceProviderService(
       const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
       const autonaming = req.getAutonaming();
       const mode = autonaming?.getMode();
-      const naming =
+      const naming: AutoNaming =
         autonaming === undefined
           ? {}
           : mode === proto.CheckRequest.AutonamingOptions.Mode.DISABLE
             ? { disabled: true }
             : { proposedName: autonaming.getProposedName() };
       const logicalName = req.getName() || req.getUrn().split("::").at(-1) || "key";
+      // The engine's default proposal (`<name>-<7 random hex>`, or none) differs between a preview
+      // and the `up` after it: the suffix is derived from the URN instead. Other patterns are kept.
+      if (
+        naming.disabled !== true &&
+        (naming.proposedName === undefined || isDefaultProposal(naming.proposedName, logicalName))
+      ) {
+        naming.proposedName = autoName(logicalName, req.getUrn());
+      }
       const checked = await core.check(olds, { ...news, __logicalName: logicalName }, naming);
       const response = new proto.CheckResponse().setInputs(
         toStruct(withSecrets(checked.inputs, secretNames)),
@@ -287,7 +306,12 @@ export function resourceProviderService(
       return response;
     }),
 
-    cancel: unary<Empty, Empty>(async () => new Empty()),
+    // One Ctrl-C: no new write, reveal or retry from now on; each step ends within seconds.
+    cancel: unary<Empty, Empty>(async () => {
+      core.cancel();
+      lookupClient?.cancel();
+      return new Empty();
+    }),
   };
   const onCall = options.onCall;
   if (onCall === undefined) return handlers as unknown as grpc.UntypedServiceImplementation;

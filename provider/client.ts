@@ -233,6 +233,11 @@ export class CometApiClient {
     return new Map(Object.entries(data.keys).map(([id, key]) => [Number(id), key]));
   }
 
+  /** Stops sending: see `HttpTransport.cancel` (the engine cancelled the run). */
+  cancel(): void {
+    this.http.cancel();
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

@@ -44,6 +44,7 @@ import {
   type Progress,
   recordInputs,
   refreshedInputs,
+  unrecordedQuotaChange,
 } from "./keyRecordMapping.js";
 import { hasExpired } from "./keyStatus.js";
 import { assertOwnAccount, assertOwnKey, isGone } from "./ownership.js";
@@ -93,6 +94,11 @@ export interface CometApiKeyProvider {
     news: Record<string, unknown>,
   ): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Record<string, unknown>): Promise<void>;
+  /**
+   * The engine cancelled the run (one Ctrl-C): no new write, reveal or retry is sent from now on,
+   * and every step ends within seconds, a step that created a key with its id in the error.
+   */
+  cancel(): void;
 }
 
 /** Tuning for tests and scripts; programs use the defaults. */
@@ -357,7 +363,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
               ? await keyValueOf(s, record)
               : undefined;
       const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
-      return { id, props: outs, inputs: definedOnly({ ...inputs }) };
+      // A refresh reads, it does not write: the sum of the provider's last write stays the reference.
+      if (!imported) outs.__allottedTotal = old.__allottedTotal;
+      return { id, props: definedOnly(outs), inputs: definedOnly({ ...inputs }) };
     },
 
     async update(id, olds, news) {
@@ -377,7 +385,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
             "state, then `pulumi up` to create a new one",
         );
       }
-      const quotaChanged = old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota;
+      // A change the server already has (a stopped run) is not sent again: that would refund usage.
+      const quotaChanged =
+        (old.quota !== inputs.quota || old.unlimitedQuota !== inputs.unlimitedQuota) &&
+        (inputs.unlimitedQuota || !unrecordedQuotaChange(old, live, inputs.quota ?? 0));
       const remain = quotaChanged && !inputs.unlimitedQuota ? (inputs.quota ?? 0) : limitedRemain(live);
       const attemptingRevival =
         quotaChanged || old.enabled !== inputs.enabled || old.expiresAt !== inputs.expiresAt;
@@ -425,6 +436,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         await assertOwnAccount(s, id, props as Partial<CometApiKeyOutputs>, `delete key ${id}`);
       }
       s.snapshot.forget(Number(id));
+    },
+
+    cancel() {
+      sessionOf.cancel();
     },
   };
 

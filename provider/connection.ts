@@ -39,6 +39,16 @@ export function resolveConnection(
         "(Console → Personal Settings → access token) or the COMETAPI_ACCESS_TOKEN environment variable.",
     );
   }
+  const badAt = firstNonHeaderCharacter(accessToken);
+  if (badAt !== undefined) {
+    // The value is never echoed: only where the bad character sits.
+    throw new ConfigurationError(
+      `cometapi:accessToken (COMETAPI_ACCESS_TOKEN) has a character an HTTP header cannot carry (a line break, ` +
+        `control or non-ASCII character) at position ${badAt + 1} of ${accessToken.length}; copy the token ` +
+        "again from Console → Personal Settings → access token and set it with " +
+        "`pulumi config set --secret cometapi:accessToken <token>`.",
+    );
+  }
   const baseUrl = normaliseBaseUrl(
     nonEmpty(configured.baseUrl) ?? nonEmpty(env.COMETAPI_BASE_URL) ?? DEFAULT_BASE_URL,
   );
@@ -47,7 +57,7 @@ export function resolveConnection(
   if (userIdText !== undefined) {
     if (!/^\d+$/.test(userIdText) || Number(userIdText) <= 0 || !Number.isSafeInteger(Number(userIdText))) {
       throw new ConfigurationError(
-        `cometapi:userId (COMETAPI_USER_ID) must be your numeric CometAPI user id, got "${userIdText}".`,
+        `cometapi:userId (COMETAPI_USER_ID) must be your numeric CometAPI user id, got ${JSON.stringify(userIdText)}.`,
       );
     }
     userId = Number(userIdText);
@@ -62,7 +72,7 @@ export function normaliseBaseUrl(text: string): string {
     url = new URL(text);
   } catch {
     throw new ConfigurationError(
-      `cometapi:baseUrl "${text}" is not a URL; expected e.g. ${DEFAULT_BASE_URL}`,
+      `cometapi:baseUrl "${withoutCredentials(text)}" is not a URL; expected e.g. ${DEFAULT_BASE_URL}`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -76,10 +86,25 @@ export function normaliseBaseUrl(text: string): string {
   }
   if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
     throw new ConfigurationError(
-      `cometapi:baseUrl must be an origin only (scheme, host, port), e.g. ${DEFAULT_BASE_URL}; got "${text}"`,
+      `cometapi:baseUrl must be an origin only (scheme, host, port; no user:password@), e.g. ${DEFAULT_BASE_URL}; ` +
+        `got "${withoutCredentials(text)}"`,
     );
   }
   return url.origin;
+}
+
+/** `text` with any `user:password@` part of a URL replaced by `***@`: errors never quote credentials. */
+function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/?#]*@/g, "//***@");
+}
+
+/**
+ * The index of the first character an HTTP header value cannot carry (anything but visible ASCII,
+ * space and tab), or undefined. undici refuses such a header, so it is caught here, by name.
+ */
+export function firstNonHeaderCharacter(value: string): number | undefined {
+  const index = value.search(/[^\t\x20-\x7e]/);
+  return index === -1 ? undefined : index;
 }
 
 function isLoopback(hostname: string): boolean {

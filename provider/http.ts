@@ -14,10 +14,13 @@
  */
 import { Agent, request, errors as undiciErrors } from "undici";
 import type { z } from "zod";
+import { firstNonHeaderCharacter } from "./connection.js";
 import {
   ApiBusinessError,
   AuthenticationError,
+  CancelledError,
   type CometApiError,
+  ConfigurationError,
   HttpStatusError,
   KeyNotFoundError,
   NetworkError,
@@ -25,7 +28,7 @@ import {
   RateLimitedError,
   ResponseShapeError,
 } from "./errors.js";
-import { RateLimitGate } from "./rateLimitGate.js";
+import { RateLimitGate, sleep } from "./rateLimitGate.js";
 import { envelopeSchema } from "./wire.js";
 
 /** Tuning of the HTTP layer. Every field is optional. */
@@ -155,6 +158,8 @@ export class HttpTransport {
   private readonly gate: RateLimitGate;
   /** The same for the reveal routes, which have a limit of their own. */
   private readonly revealGate: RateLimitGate;
+  /** Aborted by `cancel()`: every wait ends, and nothing new is sent but reads that need no wait. */
+  private readonly cancellation = new AbortController();
 
   constructor(
     private readonly target: HttpTarget,
@@ -178,12 +183,26 @@ export class HttpTransport {
 
   /** Sends the request (retrying as its policy allows) and returns the validated `data`. */
   async call<T>(req: ApiRequest, dataSchema: z.ZodType<T>): Promise<T> {
+    // undici refuses such a header and, in doing so, keeps a connection slot: never let it see one.
+    if (firstNonHeaderCharacter(this.target.accessToken) !== undefined) {
+      throw new ConfigurationError(
+        `${req.operation}: the access token has a character an HTTP header cannot carry (a line break, control ` +
+          "or non-ASCII character); set cometapi:accessToken (COMETAPI_ACCESS_TOKEN) again",
+      );
+    }
     const started = Date.now();
     const deadline = started + this.options.retryBudgetMs;
     let attemptNo = 0;
     let unreachable = 0;
+    let lastFailure: string | undefined;
     for (;;) {
       attemptNo += 1;
+      if (
+        this.cancellation.signal.aborted &&
+        (attemptNo > 1 || req.method !== "GET" || req.limit === "reveal")
+      ) {
+        throw new CancelledError(req.operation, lastFailure && `no retry after: ${lastFailure}`);
+      }
       const attempt = await this.attempt(req, deadline);
       if (attempt.kind === "ok") {
         const parsed = dataSchema.safeParse(attempt.data);
@@ -196,6 +215,7 @@ export class HttpTransport {
         throw error;
       }
       if (!attempt.retry) throw attempt.error;
+      lastFailure = attempt.error.message;
       unreachable = attempt.unreachable ? unreachable + 1 : 0;
       if (unreachable >= MAX_UNREACHABLE_ATTEMPTS) {
         throw new NetworkError(
@@ -212,8 +232,17 @@ export class HttpTransport {
         throw exhausted(req, attempt.error, attemptNo, Date.now() - started);
       }
       this.stats.retries += 1;
-      await sleep(delay);
+      await sleep(delay, this.cancellation.signal);
     }
+  }
+
+  /**
+   * The run was cancelled: from now on no write, reveal or retry is sent and no request waits
+   * (for a rate-limit pause or a backoff); each ends with a `CancelledError`. Requests already on
+   * the wire finish; a read that can go at once still goes, so a create already sent learns its id.
+   */
+  cancel(): void {
+    this.cancellation.abort();
   }
 
   /** Closes pooled connections. */
@@ -229,12 +258,16 @@ export class HttpTransport {
 
   private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
     const probing: RateLimitGate[] = [];
+    const signal = this.cancellation.signal;
     const pass = async (gate: RateLimitGate): Promise<boolean> => {
-      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack });
+      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack, signal });
       if (ticket === "probe") probing.push(gate);
       return ticket !== "deadline";
     };
     const outOfBudget = (gate: RateLimitGate): Attempt => {
+      if (signal.aborted) {
+        return { kind: "fail", error: new CancelledError(req.operation, "rate limited"), retry: false };
+      }
       const detail = `still rate limited when the retry budget ran out; ${rateLimitAdvice(req, gate.pause)}`;
       return { kind: "fail", error: new RateLimitedError(req.operation, 429, detail), retry: false };
     };
@@ -362,6 +395,13 @@ export class HttpTransport {
   }
 
   private networkFailure(req: ApiRequest, cause: unknown): Attempt {
+    // undici refused the request before sending it (a header or option it cannot use): no retry helps.
+    if (cause instanceof undiciErrors.InvalidArgumentError) {
+      const error = new ConfigurationError(
+        `${req.operation}: the request could not be sent: ${cause.message}`,
+      );
+      return { kind: "fail", error, retry: false };
+    }
     const code = errorCode(cause);
     const unreachable = code !== undefined && UNREACHABLE_CODES.has(code);
     const neverSent = unreachable || cause instanceof undiciErrors.ConnectTimeoutError;
@@ -499,8 +539,4 @@ function describeZodError(error: z.ZodError): string {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -17,9 +17,16 @@ export {
   MAX_PAGE_SIZE,
   WireKeyStatus,
 } from "./client.js";
-// What every stored `CometApiKey` loader requires (test/integration/packaging/storedState.test.ts).
-export { cometApiKeyProvider } from "./cometApiKeyProvider.js";
+
+import { cometApiKeyProvider } from "./cometApiKeyProvider.js";
+import { attachToDynamicProviderHost } from "./dynamicProviderHost.js";
+
+// In the dynamic-provider host (and only there): the engine's Cancel and its disappearance reach the provider.
+attachToDynamicProviderHost(cometApiKeyProvider);
+
 export { type ConnectionSettings, DEFAULT_BASE_URL, resolveConnection } from "./connection.js";
 export * from "./errors.js";
 export type { KeyStatus } from "./keyStatus.js";
 export { MIN_NODE_VERSION, UnsupportedNodeVersionError } from "./nodeVersion.js";
+// What every stored `CometApiKey` loader requires (test/integration/packaging/storedState.test.ts).
+export { cometApiKeyProvider };

@@ -6,7 +6,7 @@
  * once. Values that are still unknown during a preview (the engine's unknown sentinel) are passed
  * through unvalidated, never rejected.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { parseIpEntry } from "./ip.js";
 
 /** The sentinel string the engine puts where a value is not known yet (during preview). */
@@ -82,7 +82,7 @@ export const INPUT_PROPERTIES = [
   "rotateBefore",
 ] as const;
 
-const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName"]);
+const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName", "__autoNameSeed"]);
 
 /** True when the value is, or contains, the engine's unknown sentinel. */
 export function isUnknown(value: unknown): boolean {
@@ -123,7 +123,8 @@ export function checkInputs(
     const proposed = naming.proposedName;
     const reason = proposed === undefined ? undefined : nameProblem(proposed);
     if (reason) fail("name", `the auto-name "${proposed}" the engine proposed ${reason}`);
-    out.name = keepOld ? olds.__autoName : (proposed ?? autoName(logicalName ?? "key"));
+    const seed = typeof news.__autoNameSeed === "string" ? news.__autoNameSeed : undefined;
+    out.name = keepOld ? olds.__autoName : (proposed ?? autoName(logicalName ?? "key", seed));
     out.__autoName = out.name;
   } else if (isUnknown(news.name)) {
     out.name = news.name;
@@ -316,9 +317,16 @@ export function toIso(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** A Pulumi-style auto-name: the logical name plus `-` and 7 random hex digits, within 50 bytes. */
-export function autoName(logicalName: string): string {
-  const suffix = `-${randomBytes(4).toString("hex").slice(0, 7)}`;
+/**
+ * A Pulumi-style auto-name: the logical name plus `-` and 7 hex digits, within 50 bytes. With a
+ * `seed` (the SDK's: project, stack and logical name) the digits come from it, so a preview and
+ * the `up` after it, or the re-creation of a resource whose create never reached the state, name
+ * the key alike; without one they are random.
+ */
+export function autoName(logicalName: string, seed?: string): string {
+  const hex =
+    seed === undefined ? randomBytes(4).toString("hex") : createHash("sha256").update(seed).digest("hex");
+  const suffix = `-${hex.slice(0, 7)}`;
   const budget = MAX_NAME_BYTES - suffix.length;
   let prefix = "";
   for (const ch of logicalName.replace(/\p{Cc}/gu, "")) {

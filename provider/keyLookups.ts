@@ -1,7 +1,8 @@
 /**
  * The lookup functions `getApiKey` (by id) and `getApiKeys` (by exact name or name prefix): read
  * only, never a reveal, key values always masked. `getApiKey` is one GET; `getApiKeys` is one
- * listing request per page of 100 keys.
+ * listing request per page of 100 keys, read again (up to twice) when the account changed while it
+ * paged, and each key is returned once.
  */
 import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "./client.js";
 import { KeyNotFoundError } from "./errors.js";
@@ -81,14 +82,43 @@ export async function getApiKeys(client: CometApiClient, args: GetApiKeysArgs): 
   }
   const matches = (record: ApiKeyRecord) =>
     name !== undefined ? record.name === name : record.name.startsWith(namePrefix as string);
+  let listing = await listAllKeys(client);
+  for (let pass = 2; listing.shifted && pass <= MAX_LISTING_PASSES; pass += 1)
+    listing = await listAllKeys(client);
+  const now = client.serverNow();
+  const seen = new Set<number>();
   const found: ApiKeySummary[] = [];
-  for (let page = 1; ; page += 1) {
-    const listed = await client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
-    const now = client.serverNow();
-    for (const record of listed.items) if (matches(record)) found.push(summaryOf(record, now));
-    if (listed.items.length < MAX_PAGE_SIZE || page * MAX_PAGE_SIZE >= listed.total) break;
+  for (const record of listing.records) {
+    if (seen.has(record.id) || !matches(record)) continue;
+    seen.add(record.id);
+    found.push(summaryOf(record, now));
   }
   return found;
+}
+
+/** Listings read again at most this often when the account changed while they paged. */
+const MAX_LISTING_PASSES = 3;
+
+/**
+ * Every key, page by page (newest first). The listing pages by offset, so a key created or deleted
+ * between two pages shifts the later ones (one key twice, or one skipped): `shifted` says a page
+ * told another total, or did not continue below the previous page's last id.
+ */
+async function listAllKeys(client: CometApiClient): Promise<{ records: ApiKeyRecord[]; shifted: boolean }> {
+  const records: ApiKeyRecord[] = [];
+  let total: number | undefined;
+  let shifted = false;
+  for (let page = 1; ; page += 1) {
+    const listed = await client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
+    total ??= listed.total;
+    const last = records.at(-1);
+    const first = listed.items[0];
+    if (listed.total !== total || (last !== undefined && first !== undefined && first.id >= last.id))
+      shifted = true;
+    records.push(...listed.items);
+    if (listed.items.length < MAX_PAGE_SIZE || page * MAX_PAGE_SIZE >= listed.total) break;
+  }
+  return { records, shifted };
 }
 
 function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {

@@ -25,6 +25,12 @@ export interface CometApiKeyOutputs extends CometApiKeyInputs {
   usedQuota: number;
   createdAt: string;
   accessedAt: string;
+  /**
+   * `remain_quota + used_quota` right after the provider last wrote the key. Usage moves quota
+   * from remain to used and leaves the sum as it was, so a live sum that differs means a write
+   * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
+   */
+  __allottedTotal?: number;
 }
 
 /** The wire fields for declared inputs. */
@@ -76,6 +82,9 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
     ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
+    // The schedule is the user's wish, not the server's: nothing on the key can drift from it.
+    ...(old.rotateAfter === undefined ? {} : { rotateAfter: old.rotateAfter }),
+    ...(old.rotateBefore === undefined ? {} : { rotateBefore: old.rotateBefore }),
     ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
     ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
   };
@@ -133,8 +142,27 @@ export function outputsOf(
     usedQuota: record.usedQuota,
     createdAt: toIso(record.createdTime),
     accessedAt: toIso(record.accessedTime),
+    __allottedTotal: record.remainQuota + record.usedQuota,
   };
   return definedOnly(outputs);
+}
+
+/**
+ * Whether a quota change to `quota` already reached the key without the state recording it (its
+ * run stopped between the server applying it and the engine saving the answer): the live sum
+ * moved away from the recorded one, and `quota` fits it as `remain + used` from some point since
+ * (`used` then between 0 and now). Sending `quota` again would give back the usage charged since.
+ */
+export function unrecordedQuotaChange(
+  old: Partial<CometApiKeyOutputs>,
+  live: ApiKeyRecord,
+  quota: number,
+): boolean {
+  const recorded = old.__allottedTotal ?? (old.remainingQuota ?? 0) + (old.usedQuota ?? 0);
+  const liveTotal = live.remainQuota + live.usedQuota;
+  if (live.unlimitedQuota || liveTotal === recorded) return false;
+  const usedWhenApplied = liveTotal - quota;
+  return usedWhenApplied >= 0 && usedWhenApplied <= live.usedQuota;
 }
 
 /** Whether a key value as the service sent it is masked (holds `*`), so the full value needs a reveal. */

@@ -91,3 +91,19 @@ export class IdentityUnavailableError extends CometApiProviderError {
     super(message, "read the current user", options);
   }
 }
+
+/**
+ * The engine cancelled the run (one Ctrl-C, a CI timeout's SIGINT): the provider sends no new
+ * write, reveal or retry. A step that had created a key still ends with its id (a
+ * `KeyInitializationError` carrying this as its cause), so the key stays in the state.
+ */
+export class CancelledError extends CometApiProviderError {
+  override readonly name: string = "CancelledError";
+  constructor(operation: string, detail?: string) {
+    super(
+      `${operation}: not sent, the run was cancelled (Ctrl-C); nothing more is sent to CometAPI` +
+        (detail ? ` (${detail})` : ""),
+      operation,
+    );
+  }
+}

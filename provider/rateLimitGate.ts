@@ -45,13 +45,14 @@ export class RateLimitGate {
   /**
    * Waits until a request may go: `"go"` when nothing is limited, `"probe"` when this request is
    * the one that tests the limit (call `release` after it), `"deadline"` when the wait would pass
-   * `deadline` (epoch ms). `onWait` runs once, when the request has to wait. An `urgent` request
-   * becomes the probe before any other.
+   * `deadline` (epoch ms) or `signal` aborts (a cancelled run waits for nothing). `onWait` runs
+   * once, when the request has to wait. An `urgent` request becomes the probe before any other.
    */
   async enter(
     deadline: number,
-    options: { urgent?: boolean; onWait?: () => void } = {},
+    options: { urgent?: boolean; onWait?: () => void; signal?: AbortSignal } = {},
   ): Promise<GateTicket> {
+    const { signal } = options;
     const urgent = options.urgent === true;
     let waiting = false;
     const wait = () => {
@@ -64,23 +65,26 @@ export class RateLimitGate {
         if (this.pausedUntil === 0) return "go";
         const now = Date.now();
         if (this.pausedUntil > now) {
-          if (this.pausedUntil > deadline) return "deadline";
+          if (this.pausedUntil > deadline || signal?.aborted) return "deadline";
           wait();
-          await sleep(this.pausedUntil - now);
+          await sleep(this.pausedUntil - now, signal);
           continue;
         }
         if (!this.probing && (urgent || this.urgentWaiting === 0)) {
           this.probing = true;
           return "probe";
         }
-        if (now >= deadline) return "deadline";
+        if (now >= deadline || signal?.aborted) return "deadline";
         wait();
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - now);
-          this.waiters.push(() => {
+          const done = () => {
             clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
             resolve();
-          });
+          };
+          const timer = setTimeout(done, deadline - now);
+          signal?.addEventListener("abort", done);
+          this.waiters.push(done);
         });
       }
     } finally {
@@ -123,6 +127,15 @@ export class RateLimitGate {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
 }

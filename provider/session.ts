@@ -7,7 +7,12 @@ import { createHash } from "node:crypto";
 import { type Caller, CometApiClient } from "./client.js";
 import type { ConnectionSettings } from "./connection.js";
 import { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
-import { AuthenticationError, IdentityUnavailableError, WrongAccountError } from "./errors.js";
+import {
+  AuthenticationError,
+  CancelledError,
+  IdentityUnavailableError,
+  WrongAccountError,
+} from "./errors.js";
 import type { HttpOptions } from "./http.js";
 import { KeyRevealer, type KeyRevealerOptions } from "./keyRevealer.js";
 import { KeySnapshot, type KeySnapshotOptions } from "./keySnapshot.js";
@@ -47,16 +52,23 @@ export interface Session {
   adopted: Set<number>;
 }
 
-/** A cache of sessions: the same base URL, user id and access token always get the same session. */
-export function createSessionCache(options: SessionOptions): (settings: ConnectionSettings) => Session {
+/**
+ * A cache of sessions: the same base URL, user id and access token always get the same session.
+ * `cancel()` stops every session's client, those made later included (the engine cancelled the run).
+ */
+export function createSessionCache(
+  options: SessionOptions,
+): ((settings: ConnectionSettings) => Session) & { cancel(): void } {
   const sessions = new Map<string, Session>();
-  return (settings) => {
+  let cancelled = false;
+  const sessionOf = (settings: ConnectionSettings): Session => {
     const id = createHash("sha256")
       .update(`${settings.baseUrl}\n${settings.userId ?? ""}\n${settings.accessToken}`)
       .digest("hex");
     let s = sessions.get(id);
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
+      if (cancelled) client.cancel();
       let asked: Promise<Caller> | undefined;
       const caller = (): Promise<Caller> => {
         asked ??= askCaller(client, settings).catch((error: unknown) => {
@@ -80,6 +92,12 @@ export function createSessionCache(options: SessionOptions): (settings: Connecti
     }
     return s;
   };
+  return Object.assign(sessionOf, {
+    cancel(): void {
+      cancelled = true;
+      for (const s of sessions.values()) s.client.cancel();
+    },
+  });
 }
 
 /** Asks the service who the token belongs to, and cross-checks the configured user id. */
@@ -88,7 +106,7 @@ async function askCaller(client: CometApiClient, settings: ConnectionSettings): 
   try {
     me = await client.currentUser();
   } catch (error) {
-    if (error instanceof AuthenticationError) throw error;
+    if (error instanceof AuthenticationError || error instanceof CancelledError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new IdentityUnavailableError(
       `could not learn whose access token this is (${reason}). The provider decides whose keys it may ` +

@@ -173,6 +173,8 @@ export class CometApiKey extends pulumi.dynamic.Resource {
       rotateAfter: args.rotateAfter,
       rotateBefore: args.rotateBefore,
       __logicalName: name,
+      // The auto-name's suffix derives from this: what the preview shows is what `up` creates.
+      __autoNameSeed: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
       keyId: undefined,
       key: undefined,
       maskedKey: undefined,

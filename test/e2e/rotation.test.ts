@@ -143,3 +143,27 @@ describe("scheduled rotation through the engine", () => {
     expect(after.stdout).not.toMatch(/rotation due/);
   });
 });
+
+describe("refresh of a rotating key (issue 21, case 7)", () => {
+  it("reports no drift, and the preview after it shows no change", async () => {
+    engine = await createInlineStack(
+      "cometapi-rotation-refresh",
+      async () => {
+        const api = new CometApiKey("api", {
+          name: "rotating-api",
+          quota: 1_000,
+          rotateAfter: "30d",
+          rotateBefore: "2d",
+        });
+        return { keyId: api.keyId };
+      },
+      emulatorConnection(emulator),
+    );
+    const { stack } = engine;
+    await stack.up();
+    const refreshed = await stack.refresh();
+    expect(refreshed.summary.resourceChanges).toEqual({ same: 2 });
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 2 });
+  });
+});

@@ -140,3 +140,16 @@ describe("normaliseBaseUrl", () => {
     );
   });
 });
+
+describe("base URL errors never quote credentials (issue 21, case 9)", () => {
+  it.each([
+    "https://user:pa55word@api.example.com",
+    "https://user:pa55word@api.example.com/v1",
+    "https://user:pa55word@exa mple.com",
+    "http://user:pa55word@example.com",
+  ])("%s", (baseUrl) => {
+    const error = errorOf(() => resolveConnection({ accessToken: TOKEN, baseUrl }, {}));
+    expect(error.message).toContain("cometapi:baseUrl");
+    expect(error.message).not.toContain("pa55word");
+  });
+});

@@ -135,7 +135,8 @@ describe("the native plugin over gRPC", () => {
     expect(configured.getAcceptsecrets()).toBe(true);
     expect(configured.getSupportspreview()).toBe(true);
 
-    // Check: the engine's proposed auto-name; a secret input stays secret.
+    // Check: the engine's default proposal (random suffix) gets a suffix from the URN, the same
+    // whatever the engine proposes (a preview and the up after it agree); a secret input stays secret.
     const checked = await check(
       {},
       { quota: 3000, models: ["gpt-4o", secret("gpt-4o-mini")] },
@@ -143,7 +144,11 @@ describe("the native plugin over gRPC", () => {
     );
     expect(failures(checked)).toEqual([]);
     const inputs = js(checked.getInputs()) as Record<string, unknown>;
-    expect(inputs.name).toBe("backend-1a2b3c4");
+    expect(inputs.name).toMatch(/^backend-[0-9a-f]{7}$/);
+    const again = js((await check({}, { quota: 3000 }, "backend-9f8e7d6")).getInputs());
+    expect(again.name).toBe(inputs.name);
+    // A name from another autonaming pattern is kept as the engine proposed it.
+    expect(js((await check({}, { quota: 3000 }, "prod-backend")).getInputs()).name).toBe("prod-backend");
     expect(inputs.models).toEqual(secret(["gpt-4o", "gpt-4o-mini"]));
 
     // Preview of the create: what the service generates is unknown, no request is made.
@@ -273,7 +278,6 @@ describe("the native plugin over gRPC", () => {
       new proto.DeleteRequest().setId(created.getId()).setUrn(URN).setProperties(updated.getProperties()),
     );
     expect(await emu.control.keys()).toEqual([]);
-    await plugin.call("cancel", empty());
     expect(plugin.output()).not.toContain(emu.accessToken);
   });
 
@@ -315,5 +319,51 @@ describe("the native plugin over gRPC", () => {
     } finally {
       await emu.control.clearFaults();
     }
+  });
+});
+
+describe("CheckConfig and secrets (issue 21, cases 5 and 6)", () => {
+  it("returns a token set in plain text as a secret, so the engine stores it encrypted", async () => {
+    const r = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: "plain-token-1234", baseUrl: emu.url })),
+    );
+    expect(failures(r)).toEqual([]);
+    expect(js(r.getInputs())).toEqual({ accessToken: secret("plain-token-1234"), baseUrl: emu.url });
+    const already = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: secret("s-token") })),
+    );
+    expect(js(already.getInputs())).toEqual({ accessToken: secret("s-token") });
+  });
+
+  it("refuses a token a header cannot carry, naming the setting and never the token", async () => {
+    const r = await plugin.call<proto.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest().setNews(struct({ accessToken: secret("tok-SECRET-77\nx") })),
+    );
+    const f = failures(r);
+    expect(f.map((x) => x.property)).toEqual(["accessToken"]);
+    expect(f[0]?.reason).toMatch(/header cannot carry/);
+    expect(f[0]?.reason).not.toContain("tok-SECRET-77");
+  });
+});
+
+// Last: a cancelled plugin process stays cancelled (the engine starts no step after Cancel).
+describe("Cancel (issue 21, case 3)", () => {
+  it("after Cancel, a create is refused without a request and says the run was cancelled", async () => {
+    await configure(emu.accessToken);
+    await plugin.call("cancel", empty());
+    await emu.control.resetCounts();
+    const checked = await check({}, { name: "after-cancel", quota: 10 });
+    const error = await plugin
+      .call("create", new proto.CreateRequest().setUrn(URN).setType(TYPE).setProperties(checked.getInputs()))
+      .then(
+        () => undefined,
+        (e: ServiceError) => e,
+      );
+    expect(error?.message).toMatch(/not sent, the run was cancelled/);
+    expect(await emu.control.requestCounts()).toEqual({});
+    expect(plugin.output()).not.toContain(emu.accessToken);
   });
 });
