@@ -21,13 +21,11 @@ import {
   API_KEY_SECRET_NAMES,
   API_KEY_TOKEN,
 } from "../provider/apiKeyDescription.js";
-import { CometApiClient } from "../provider/client.js";
 import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
 } from "../provider/cometApiKeyProvider.js";
-import { resolveConnection } from "../provider/connection.js";
 import { KeyInitializationError } from "../provider/errors.js";
 import { invokeFunction } from "./functions.js";
 import { packageSchema } from "./packageSchema.js";
@@ -100,15 +98,9 @@ export function resourceProviderService(
 ): grpc.UntypedServiceImplementation {
   const core: CometApiKeyProvider = createCometApiKeyProvider(options.core);
   let config: ConfigValues = {};
-  let lookupClient: CometApiClient | undefined;
   const schemaText = JSON.stringify(packageSchema(options.version), null, 2);
-  const client = () => {
-    lookupClient ??= new CometApiClient({
-      ...(options.core?.connection ?? resolveConnection(config)),
-      ...options.core?.http,
-    });
-    return lookupClient;
-  };
+  // Lookups share the core's session: one client and one rate-limit gate per connection.
+  const client = () => core.client();
 
   const handlers = {
     getPluginInfo: unary<Empty, plugin.PluginInfo>(async () =>
@@ -151,7 +143,6 @@ export function resourceProviderService(
     configure: unary<proto.ConfigureRequest, proto.ConfigureResponse>(async (req) => {
       const variables = new Map(req.getVariablesMap().toArray());
       config = configFrom(unwrapDeep(fromStruct(req.getArgs())) as PropertyMap, variables);
-      lookupClient = undefined;
       await core.configure({
         config: { get: (key) => config[key.replace(/^cometapi:/, "") as keyof ConfigValues] },
       });
