@@ -7,6 +7,9 @@
  */
 import type { CometApiClient, UsableGroup } from "./client.js";
 
+/** Retry budget of each list: check goes on without it rather than wait out a long fault. */
+export const ACCOUNT_LIST_RETRY_BUDGET_MS = 5_000;
+
 /** Where the one warning goes; the engine shows a provider's stderr in its output. */
 export type Warn = (message: string) => void;
 
@@ -22,7 +25,7 @@ export class AccountCatalog {
 
   /** The groups the account may select, or undefined when the service could not say. */
   usableGroups(): Promise<UsableGroup[] | undefined> {
-    this.groups ??= this.ask(() => this.client.usableGroups());
+    this.groups ??= this.ask(() => this.client.usableGroups({ retryBudgetMs: ACCOUNT_LIST_RETRY_BUDGET_MS }));
     return this.groups;
   }
 
@@ -33,7 +36,11 @@ export class AccountCatalog {
   usableModels(group: string): Promise<string[] | undefined> {
     let asked = this.models.get(group);
     if (!asked) {
-      asked = this.ask(() => this.client.usableModels(group === "" ? undefined : group));
+      asked = this.ask(() =>
+        this.client.usableModels(group === "" ? undefined : group, {
+          retryBudgetMs: ACCOUNT_LIST_RETRY_BUDGET_MS,
+        }),
+      );
       this.models.set(group, asked);
     }
     return asked;

@@ -51,7 +51,9 @@ export async function accountFailures(
   if (groupKnownGood && group !== "") {
     const groups = await catalog.usableGroups();
     const names = groups?.map((g) => g.name);
-    if (names && !names.includes(group as string)) {
+    // Without the groups list the group cannot be vouched for, nor its models judged.
+    if (!names) groupKnownGood = false;
+    else if (!names.includes(group as string)) {
       groupKnownGood = false;
       failures.push({
         property: "group",

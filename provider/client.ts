@@ -159,9 +159,9 @@ export class CometApiClient {
 
   /**
    * The model ids the caller may use (`GET /api/user/models`): in all their usable groups, or in
-   * `group` only (a group they may not use has none).
+   * `group` only (a group they may not use has none). `retryBudgetMs`: a shorter retry budget.
    */
-  async usableModels(group?: string): Promise<string[]> {
+  async usableModels(group?: string, options: Pick<ApiRequest, "retryBudgetMs"> = {}): Promise<string[]> {
     const query = group === undefined ? "" : `?group=${encodeURIComponent(group)}`;
     const data = await this.http.call(
       {
@@ -169,16 +169,23 @@ export class CometApiClient {
         method: "GET",
         path: `/api/user/models${query}`,
         retry: "idempotent",
+        ...options,
       },
       wireUserModelsSchema,
     );
     return data ?? [];
   }
 
-  /** The groups the caller may select (`GET /api/user/self/groups`), by name. */
-  async usableGroups(): Promise<UsableGroup[]> {
+  /** The groups the caller may select (`GET /api/user/self/groups`), by name; `retryBudgetMs` as above. */
+  async usableGroups(options: Pick<ApiRequest, "retryBudgetMs"> = {}): Promise<UsableGroup[]> {
     const data = await this.http.call(
-      { operation: "list usable groups", method: "GET", path: "/api/user/self/groups", retry: "idempotent" },
+      {
+        operation: "list usable groups",
+        method: "GET",
+        path: "/api/user/self/groups",
+        retry: "idempotent",
+        ...options,
+      },
       wireUserGroupsSchema,
     );
     return Object.entries(data).map(([name, g]) => ({
