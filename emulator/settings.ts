@@ -121,7 +121,7 @@ export const SWITCHES = {
   /**
    * The model ids the usable groups serve (`GET /api/user/models`): an id is served in every
    * group, `id@group` in that group only.
-   * @default the five models of the model side and claude-3-5-haiku-latest
+   * @default the five models of the model side, o1 and claude-3-5-haiku-latest
    * @example startEmulator({ models: ["gpt-4o", "o1@vip"] })
    */
   models: defaulted(
@@ -129,6 +129,7 @@ export const SWITCHES = {
     [
       "gpt-4o",
       "gpt-4o-mini",
+      "o1",
       "claude-3-5-sonnet",
       "claude-3-5-haiku-latest",
       "gemini-1.5-pro",
