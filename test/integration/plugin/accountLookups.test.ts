@@ -105,4 +105,24 @@ describe("the native plugin knows the account", () => {
       await plugin.close();
     }
   });
+
+  it("CheckConfig refuses a checkAccount that is not true or false, naming it", async () => {
+    const plugin = await startNativePlugin({});
+    try {
+      const answer = await plugin.call<proto.CheckResponse>(
+        "checkConfig",
+        new proto.CheckRequest().setNews(struct({ checkAccount: "sometimes" })),
+      );
+      expect(answer.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+        ["checkAccount", 'must be true or false, got "sometimes"'],
+      ]);
+      const fine = await plugin.call<proto.CheckResponse>(
+        "checkConfig",
+        new proto.CheckRequest().setNews(struct({ checkAccount: false })),
+      );
+      expect(fine.getFailuresList()).toEqual([]);
+    } finally {
+      await plugin.close();
+    }
+  });
 });
