@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { getUserGroups, getUserModels } from "./account";
 import { authenticateUser } from "./auth";
 import type { EmulatorContext, RequestInfo } from "./context";
 import { handleControl } from "./control";
@@ -43,6 +44,8 @@ interface RouteDef {
   needsMasking?: boolean;
   /** Served only by profiles that have it (`GET /api/token/auto-groups`). */
   needsAutoGroups?: boolean;
+  /** Served only while the `accountRoutes` switch is on (what the account may use). */
+  needsAccountRoutes?: boolean;
 }
 
 const ROUTES: RouteDef[] = [
@@ -57,6 +60,8 @@ const ROUTES: RouteDef[] = [
   { method: "DELETE", pattern: "/api/token/:id", api: deleteToken },
   { method: "POST", pattern: "/api/token/:id/key", api: revealKey, needsMasking: true },
   { method: "GET", pattern: "/api/user/self", api: getSelf },
+  { method: "GET", pattern: "/api/user/self/groups", api: getUserGroups, needsAccountRoutes: true },
+  { method: "GET", pattern: "/api/user/models", api: getUserModels, needsAccountRoutes: true },
   { method: "GET", pattern: "/v1/models", model: listModels },
   { method: "POST", pattern: "/v1/chat/completions", model: chatCompletions },
 ];
@@ -96,7 +101,8 @@ function findRoute(ctx: EmulatorContext, method: string, path: string): Match {
     (r) =>
       r.method === method &&
       (!r.needsMasking || ctx.switches.maskKeys) &&
-      (!r.needsAutoGroups || profile.autoGroupsRoute),
+      (!r.needsAutoGroups || profile.autoGroupsRoute) &&
+      (!r.needsAccountRoutes || ctx.switches.accountRoutes),
   );
   // Static routes win over parameter routes, as in gin's tree.
   const ordered = [

@@ -11,6 +11,7 @@
  * | `cross_group_retry` | as sent | false unless `group` is `auto` |
  * | records | `billing_type` | `auto_groups`; `GET /api/token/auto-groups` |
  * | type errors | `Token.remain_quota` | `tokenRequest.Token.remain_quota` |
+ * | `GET /api/user/models`, no models | `null` | `[]`; `?group=auto`: the auto groups' models |
  */
 
 export const SERVER_PROFILE_NAMES = ["upstream-2026-08", "new-api-2026-03"] as const;
@@ -33,6 +34,8 @@ export interface ServerProfile {
   autoGroupsRoute: boolean;
   /** How Go's decoder names the create/update body: the value type and the field prefix. */
   tokenBodyType: { value: string; field: string };
+  /** `GET /api/user/models` answers `null` (Go's nil slice) rather than `[]` when no group has a model. */
+  emptyModelsAsNull: boolean;
 }
 
 /** The largest value of Go's 32-bit signed int, the upstream quota cap. */
@@ -52,6 +55,7 @@ export const SERVER_PROFILES: Record<ServerProfileName, ServerProfile> = {
     recordExtras: { auto_groups: null },
     autoGroupsRoute: true,
     tokenBodyType: { value: "controller.tokenRequest", field: "tokenRequest.Token" },
+    emptyModelsAsNull: false,
   },
   "new-api-2026-03": {
     checksUserHeader: true,
@@ -61,5 +65,6 @@ export const SERVER_PROFILES: Record<ServerProfileName, ServerProfile> = {
     recordExtras: { billing_type: 0 },
     autoGroupsRoute: false,
     tokenBodyType: { value: "model.Token", field: "Token" },
+    emptyModelsAsNull: true,
   },
 };

@@ -109,10 +109,47 @@ export const SWITCHES = {
    */
   groupCheck: defaulted(yesNo, false, "refuse a group not in --groups ([docs])"),
   /**
-   * Groups available to every account when `groupCheck` is on.
-   * @default ["default", "vip", "auto"] @example startEmulator({ groupCheck: true, groups: ["vip"] })
+   * The groups every account may use: what `GET /api/user/self/groups` lists (each `name` or
+   * `name=ratio`, ratio 1 when not given) and what `groupCheck` allows.
+   * @default ["default", "vip", "auto"] @example startEmulator({ groups: ["default", "vip=2"] })
    */
-  groups: defaulted(textList, ["default", "vip", "auto"], "the groups --group-check allows"),
+  groups: defaulted(
+    textList,
+    ["default", "vip", "auto"],
+    "the account's usable groups (name or name=ratio); what --group-check allows",
+  ),
+  /**
+   * The model ids the usable groups serve (`GET /api/user/models`): an id is served in every
+   * group, `id@group` in that group only.
+   * @default the five models of the model side, o1 and claude-3-5-haiku-latest
+   * @example startEmulator({ models: ["gpt-4o", "o1@vip"] })
+   */
+  models: defaulted(
+    textList,
+    [
+      "gpt-4o",
+      "gpt-4o-mini",
+      "o1",
+      "claude-3-5-sonnet",
+      "claude-3-5-haiku-latest",
+      "gemini-1.5-pro",
+      "deepseek-chat",
+    ],
+    "model ids the usable groups serve (id, or id@group for one group)",
+  ),
+  /**
+   * Serve `GET /api/user/models` and `GET /api/user/self/groups`; `false` plays an older build
+   * without them (both answer the unknown-route 404).
+   * @default true @example startEmulator({ accountRoutes: false })
+   */
+  accountRoutes: defaulted(yesNo, true, "serve /api/user/models and /api/user/self/groups"),
+  /**
+   * The account's own group and quota balance as `GET /api/user/self` reports them.
+   * @default "default" @example startEmulator({ userGroup: "vip" })
+   */
+  userGroup: defaulted(text("GROUP"), "default", "the account's group in /api/user/self"),
+  /** The account's quota balance in `/api/user/self`. @default 50000000 @example startEmulator({ userQuota: 0 }) */
+  userQuota: defaulted(nonNegative("integer"), 50_000_000, "the account's quota balance in /api/user/self"),
   /**
    * `"lazy"`: model calls write status 3 (past expiry) / 4 (limited and remain <= 0);
    * `"never"`: they refuse but never write the status (a cache-layer deployment).

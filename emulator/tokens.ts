@@ -194,7 +194,11 @@ function checkNameAndQuota(ctx: EmulatorContext, body: TokenBody): Reply | undef
 }
 
 function checkGroup(ctx: EmulatorContext, group: string): Reply | undefined {
-  if (ctx.switches.groupCheck && group !== "" && !ctx.switches.groups.includes(group)) {
+  if (
+    ctx.switches.groupCheck &&
+    group !== "" &&
+    !ctx.switches.groups.some((g) => g.split("=")[0] === group)
+  ) {
     return fail(MSG.noGroupAccess);
   }
   return undefined;
@@ -437,6 +441,6 @@ export function deleteTokensBatch(
 
 /** `GET /api/token/auto-groups` (upstream-2026-08): the groups a key of group `auto` may use, and their maximum. */
 export function getAutoGroups(ctx: EmulatorContext): Reply {
-  const groups = ctx.switches.groups.filter((g) => g !== "auto");
+  const groups = ctx.switches.groups.map((g) => g.split("=")[0] as string).filter((g) => g !== "auto");
   return ok({ groups, max_count: groups.length });
 }

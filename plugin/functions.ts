@@ -1,8 +1,16 @@
 /**
- * The plugin's functions (`Invoke`): `cometapi:index:getApiKey` and `cometapi:index:getApiKeys`,
- * served by the core's lookups (`provider/keyLookups.ts`) with the plugin's connection.
+ * The plugin's functions (`Invoke`): `cometapi:index:getApiKey`, `getApiKeys`, `getModels`,
+ * `getGroups` and `getAccount`, served by the core's lookups (`provider/keyLookups.ts`,
+ * `provider/accountLookups.ts`) with the connection's client.
  */
-import { GET_API_KEY_TOKEN, GET_API_KEYS_TOKEN } from "../provider/apiKeyDescription.js";
+import { getAccount, getGroups, getModels } from "../provider/accountLookups.js";
+import {
+  GET_ACCOUNT_TOKEN,
+  GET_API_KEY_TOKEN,
+  GET_API_KEYS_TOKEN,
+  GET_GROUPS_TOKEN,
+  GET_MODELS_TOKEN,
+} from "../provider/apiKeyDescription.js";
 import type { CometApiClient } from "../provider/client.js";
 import { getApiKey, getApiKeys, LookupArgumentError } from "../provider/keyLookups.js";
 import type { PropertyMap } from "./propertyValues.js";
@@ -29,9 +37,21 @@ export async function invokeFunction(
         });
         return { return: { keys: keys.map((k) => ({ ...k })) } };
       }
+      case GET_MODELS_TOKEN:
+        return {
+          return: {
+            ...(await getModels(client(), args.group === undefined ? {} : { group: args.group as string })),
+          },
+        };
+      case GET_GROUPS_TOKEN: {
+        const { groups } = await getGroups(client());
+        return { return: { groups: groups.map((g) => ({ ...g })) } };
+      }
+      case GET_ACCOUNT_TOKEN:
+        return { return: { ...(await getAccount(client())) } };
       default:
         throw new Error(
-          `unknown function ${token}; the cometapi plugin has ${GET_API_KEY_TOKEN} and ${GET_API_KEYS_TOKEN}`,
+          `unknown function ${token}; the cometapi plugin has ${[GET_API_KEY_TOKEN, GET_API_KEYS_TOKEN, GET_MODELS_TOKEN, GET_GROUPS_TOKEN, GET_ACCOUNT_TOKEN].join(", ")}`,
         );
     }
   } catch (error) {

@@ -3,7 +3,7 @@
  * `pulumi-resource-cometapi`: the native `cometapi` Pulumi plugin. The engine starts it (installed
  * with `pulumi plugin install resource cometapi <version> --file <archive>`, named in Pulumi.yaml's
  * `plugins.providers`, or found on PATH), reads the port from its first line of stdout and speaks
- * gRPC to it. `npm run plugin:archive` bundles this file into a single executable
+ * gRPC to it, and passes its own address as the first argument (warnings go there). `npm run plugin:archive` bundles this file into a single executable
  * (scripts/plugin-archive.sh). Logs go to stderr only; the access
  * token never appears in them.
  *
@@ -16,6 +16,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { engineAddressOf, watchEngine } from "../provider/engineSignals.js";
+import { engineWarn } from "./engineLog.js";
 import { startResourceProviderServer } from "./resourceProviderServer.js";
 
 /**
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const callLog = process.env.COMETAPI_PLUGIN_CALL_LOG;
   const { port } = await startResourceProviderServer({
     version: packageVersion(),
+    // The engine passes its address first: warnings go there, into the engine's output.
+    core: { warn: engineWarn(process.argv[2]) },
     ...(callLog ? { onCall: (method: string) => appendFileSync(callLog, `${method}\n`) } : {}),
   });
   process.stdout.write(`${port}\n`);

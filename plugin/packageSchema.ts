@@ -4,13 +4,21 @@
  * property, a doc or a rule.
  */
 import {
+  ACCOUNT_SUMMARY_FIELDS,
   API_KEY_DOC,
   API_KEY_PROPERTIES,
   API_KEY_TOKEN,
+  GET_ACCOUNT_DOC,
+  GET_ACCOUNT_TOKEN,
   GET_API_KEY_DOC,
   GET_API_KEY_TOKEN,
   GET_API_KEYS_DOC,
   GET_API_KEYS_TOKEN,
+  GET_GROUPS_DOC,
+  GET_GROUPS_TOKEN,
+  GET_MODELS_DOC,
+  GET_MODELS_TOKEN,
+  GROUP_SUMMARY_FIELDS,
   KEY_SUMMARY_FIELDS,
   PACKAGE_NAME,
   PROVIDER_CONFIG,
@@ -28,6 +36,11 @@ function property(type: PropertyType, description: string, extra: SchemaProperty
 }
 
 const KEY_SUMMARY_TYPE = `${PACKAGE_NAME}:index:ApiKeySummary`;
+const GROUP_SUMMARY_TYPE = `${PACKAGE_NAME}:index:GroupSummary`;
+
+function fieldProperties(fields: readonly { name: string; type: PropertyType; doc: string }[]) {
+  return Object.fromEntries(fields.map((f) => [f.name, property(f.type, f.doc)]));
+}
 
 /** The schema as a JSON-ready object; `version` is the plugin's version. */
 export function packageSchema(version: string): Record<string, unknown> {
@@ -104,8 +117,48 @@ export function packageSchema(version: string): Record<string, unknown> {
           required: ["keys"],
         },
       },
+      [GET_MODELS_TOKEN]: {
+        description: GET_MODELS_DOC,
+        inputs: {
+          properties: {
+            group: property("string", "Only the models of this group (default: all usable groups)."),
+          },
+        },
+        outputs: {
+          properties: {
+            models: { type: "array", items: { type: "string" }, description: "The usable model ids." },
+          },
+          required: ["models"],
+        },
+      },
+      [GET_GROUPS_TOKEN]: {
+        description: GET_GROUPS_DOC,
+        outputs: {
+          properties: {
+            groups: {
+              type: "array",
+              items: { $ref: `#/types/${GROUP_SUMMARY_TYPE}` },
+              description: "The groups the account may select, by name.",
+            },
+          },
+          required: ["groups"],
+        },
+      },
+      [GET_ACCOUNT_TOKEN]: {
+        description: GET_ACCOUNT_DOC,
+        outputs: {
+          properties: fieldProperties(ACCOUNT_SUMMARY_FIELDS),
+          required: ACCOUNT_SUMMARY_FIELDS.map((f) => f.name),
+        },
+      },
     },
     types: {
+      [GROUP_SUMMARY_TYPE]: {
+        type: "object",
+        description: "A group the account may select for a key.",
+        properties: fieldProperties(GROUP_SUMMARY_FIELDS),
+        required: GROUP_SUMMARY_FIELDS.filter((f) => f.name !== "ratio").map((f) => f.name),
+      },
       [KEY_SUMMARY_TYPE]: {
         type: "object",
         description: "A key as the lookups return it: never its value.",

@@ -1,6 +1,6 @@
 /**
  * The provider configuration of the native plugin (`cometapi:accessToken`, `cometapi:baseUrl`,
- * `cometapi:userId`, or the inputs of an explicit `pulumi:providers:cometapi`): validated in
+ * `cometapi:userId`, `cometapi:checkAccount`, or the inputs of an explicit `pulumi:providers:cometapi`): validated in
  * CheckConfig with the core's own rules, handed to the core in Configure. Unset values fall back
  * to the environment there, as for the dynamic provider.
  */
@@ -22,7 +22,12 @@ export function configFrom(args: PropertyMap, variables: Map<string, string>): C
   for (const name of NAMES) {
     const arg = args[name];
     const variable = variables.get(`cometapi:config:${name}`) ?? variables.get(`cometapi:${name}`);
-    const value = typeof arg === "string" ? arg : typeof arg === "number" ? String(arg) : variable;
+    const value =
+      typeof arg === "string"
+        ? arg
+        : typeof arg === "number" || typeof arg === "boolean"
+          ? String(arg)
+          : variable;
     if (value !== undefined) out[name] = value;
   }
   return out;
@@ -38,6 +43,13 @@ export function configFailures(news: PropertyMap): { property: string; reason: s
         property: key,
         reason: `is not a cometapi provider setting; expected one of: ${NAMES.join(", ")}`,
       });
+    } else if (key === "checkAccount") {
+      if (
+        typeof value !== "boolean" &&
+        !(typeof value === "string" && /^\s*(true|false)?\s*$/i.test(value))
+      ) {
+        failures.push({ property: key, reason: `must be true or false, got ${JSON.stringify(value)}` });
+      }
     } else if (typeof value !== "string" && !(key === "userId" && typeof value === "number")) {
       failures.push({ property: key, reason: `must be a string, got ${typeof value}` });
     }

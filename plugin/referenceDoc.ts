@@ -5,13 +5,21 @@
  * `schema.json`; test/unit/apiKeyDescription.test.ts fails when the committed file differs.
  */
 import {
+  ACCOUNT_SUMMARY_FIELDS,
   API_KEY_DOC,
   API_KEY_PROPERTIES,
   API_KEY_TOKEN,
+  GET_ACCOUNT_DOC,
+  GET_ACCOUNT_TOKEN,
   GET_API_KEY_DOC,
   GET_API_KEY_TOKEN,
   GET_API_KEYS_DOC,
   GET_API_KEYS_TOKEN,
+  GET_GROUPS_DOC,
+  GET_GROUPS_TOKEN,
+  GET_MODELS_DOC,
+  GET_MODELS_TOKEN,
+  GROUP_SUMMARY_FIELDS,
   KEY_SUMMARY_FIELDS,
   PROVIDER_CONFIG,
   type PropertyDescription,
@@ -94,6 +102,26 @@ export function referenceMarkdown(): string {
     table(
       ["field", "type", "meaning"],
       KEY_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
+    ),
+    "",
+    "What the account may use:",
+    "",
+    `- \`${GET_MODELS_TOKEN}\` (TypeScript: \`getModels\`): ${GET_MODELS_DOC}`,
+    `- \`${GET_GROUPS_TOKEN}\` (TypeScript: \`getGroups\`): ${GET_GROUPS_DOC}`,
+    `- \`${GET_ACCOUNT_TOKEN}\` (TypeScript: \`getAccount\`): ${GET_ACCOUNT_DOC}`,
+    "",
+    "Each group `getGroups` returns has these fields:",
+    "",
+    table(
+      ["field", "type", "meaning"],
+      GROUP_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
+    ),
+    "",
+    "`getAccount` returns:",
+    "",
+    table(
+      ["field", "type", "meaning"],
+      ACCOUNT_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
     ),
   ].join("\n")}\n`;
 }

@@ -21,13 +21,11 @@ import {
   API_KEY_SECRET_NAMES,
   API_KEY_TOKEN,
 } from "../provider/apiKeyDescription.js";
-import { CometApiClient } from "../provider/client.js";
 import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
 } from "../provider/cometApiKeyProvider.js";
-import { resolveConnection } from "../provider/connection.js";
 import { KeyInitializationError } from "../provider/errors.js";
 import { type AutoNaming, autoName } from "../provider/inputs.js";
 import { invokeFunction } from "./functions.js";
@@ -108,15 +106,9 @@ export function resourceProviderService(
 ): grpc.UntypedServiceImplementation {
   const core: CometApiKeyProvider = createCometApiKeyProvider(options.core);
   let config: ConfigValues = {};
-  let lookupClient: CometApiClient | undefined;
   const schemaText = JSON.stringify(packageSchema(options.version), null, 2);
-  const client = () => {
-    lookupClient ??= new CometApiClient({
-      ...(options.core?.connection ?? resolveConnection(config)),
-      ...options.core?.http,
-    });
-    return lookupClient;
-  };
+  // Lookups share the core's session: one client and one rate-limit gate per connection.
+  const client = () => core.client();
 
   const handlers = {
     getPluginInfo: unary<Empty, plugin.PluginInfo>(async () =>
@@ -162,7 +154,6 @@ export function resourceProviderService(
     configure: unary<proto.ConfigureRequest, proto.ConfigureResponse>(async (req) => {
       const variables = new Map(req.getVariablesMap().toArray());
       config = configFrom(unwrapDeep(fromStruct(req.getArgs())) as PropertyMap, variables);
-      lookupClient = undefined;
       await core.configure({
         config: { get: (key) => config[key.replace(/^cometapi:/, "") as keyof ConfigValues] },
       });
@@ -309,7 +300,6 @@ export function resourceProviderService(
     // One Ctrl-C: no new write, reveal or retry from now on; each step ends within seconds.
     cancel: unary<Empty, Empty>(async () => {
       core.cancel();
-      lookupClient?.cancel();
       return new Empty();
     }),
   };

@@ -37,6 +37,9 @@ export const PACKAGE_NAME = "cometapi";
 export const API_KEY_TOKEN = "cometapi:index:ApiKey";
 export const GET_API_KEY_TOKEN = "cometapi:index:getApiKey";
 export const GET_API_KEYS_TOKEN = "cometapi:index:getApiKeys";
+export const GET_MODELS_TOKEN = "cometapi:index:getModels";
+export const GET_GROUPS_TOKEN = "cometapi:index:getGroups";
+export const GET_ACCOUNT_TOKEN = "cometapi:index:getAccount";
 
 export const API_KEY_DOC =
   "A CometAPI API key. The resource id is the key's numeric id as a string. Exactly one of `quota` and `unlimitedQuota: true` is required.";
@@ -226,8 +229,8 @@ export const API_KEY_SECRET_NAMES: readonly string[] = API_KEY_PROPERTIES.filter
 
 /** One provider configuration variable (`cometapi:<name>`). */
 export interface ConfigDescription {
-  readonly name: "accessToken" | "baseUrl" | "userId";
-  readonly type: "string";
+  readonly name: "accessToken" | "baseUrl" | "userId" | "checkAccount";
+  readonly type: "string" | "boolean";
   readonly doc: string;
   readonly secret?: boolean;
   /** The environment variable used when the configuration is not set. */
@@ -253,6 +256,12 @@ export const PROVIDER_CONFIG: readonly ConfigDescription[] = [
     type: "string",
     doc: "Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.",
     env: "COMETAPI_USER_ID",
+  },
+  {
+    name: "checkAccount",
+    type: "boolean",
+    doc: "Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.",
+    env: "COMETAPI_CHECK_ACCOUNT",
   },
 ];
 
@@ -290,3 +299,30 @@ export const GET_API_KEY_DOC =
   "Looks up one key by its numeric id (one GET, never a reveal: the value is masked). Fails when no key with this id is visible to the access token.";
 export const GET_API_KEYS_DOC =
   "Lists the keys whose name is exactly `name` or starts with `namePrefix` (one listing request per page of 100, never a reveal: values are masked), newest first.";
+
+export const GET_MODELS_DOC =
+  "Lists the model ids the account may use (`GET /api/user/models`, one request): in all its usable groups, or in `group` only (a group it may not use has none).";
+export const GET_GROUPS_DOC =
+  "Lists the groups the account may select for a key (`GET /api/user/self/groups`, one request), sorted by name, with their price ratio and description.";
+export const GET_ACCOUNT_DOC =
+  "Who the access token belongs to and its quota (`GET /api/user/self`, one request): user id, group, quota balance, used quota, request count. Never a secret.";
+
+/** The fields of a group as `getGroups` returns it. */
+export const GROUP_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
+  { name: "name", type: "string", doc: "The group's name, as `group` takes it." },
+  {
+    name: "ratio",
+    type: "number",
+    doc: "The group's price multiplier; absent for `auto` (the service picks a group per request).",
+  },
+  { name: "description", type: "string", doc: "The group's description, as the service writes it." },
+];
+
+/** The fields `getAccount` returns. */
+export const ACCOUNT_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
+  { name: "userId", type: "integer", doc: "The account's numeric user id." },
+  { name: "group", type: "string", doc: "The account's own group (empty when the service does not say)." },
+  { name: "quota", type: "integer", doc: "The quota balance left, in quota units (500000 = $1 by default)." },
+  { name: "usedQuota", type: "integer", doc: "Quota used so far." },
+  { name: "requestCount", type: "integer", doc: "Model requests made so far." },
+];

@@ -18,6 +18,8 @@ import {
   wireRevealedKeySchema,
   wireRevealedKeysSchema,
   wireSelfSchema,
+  wireUserGroupsSchema,
+  wireUserModelsSchema,
 } from "./wire.js";
 
 /** Wire status codes of a key. */
@@ -59,6 +61,22 @@ export interface Caller {
   id: number;
   /** new-api's role number: 1 common user, 10 admin, 100 root. */
   role?: number;
+  /** The account's own group (`group`); undefined when the server does not say. */
+  group?: string;
+  /** The quota balance left (`quota`). */
+  quota?: number;
+  /** Quota used so far (`used_quota`). */
+  usedQuota?: number;
+  /** Model requests made (`request_count`). */
+  requestCount?: number;
+}
+
+/** A group the caller may select, as `GET /api/user/self/groups` says. */
+export interface UsableGroup {
+  name: string;
+  /** The price multiplier; undefined for `auto` (the service picks the group) or when not said. */
+  ratio?: number;
+  description: string;
 }
 
 export interface ApiKeyPage {
@@ -129,7 +147,52 @@ export class CometApiClient {
       { operation: "read the current user", method: "GET", path: "/api/user/self", retry: "idempotent" },
       wireSelfSchema,
     );
-    return { id: data.id, ...(typeof data.role === "number" ? { role: data.role } : {}) };
+    return {
+      id: data.id,
+      ...(typeof data.role === "number" ? { role: data.role } : {}),
+      ...(typeof data.group === "string" ? { group: data.group } : {}),
+      ...(typeof data.quota === "number" ? { quota: data.quota } : {}),
+      ...(typeof data.used_quota === "number" ? { usedQuota: data.used_quota } : {}),
+      ...(typeof data.request_count === "number" ? { requestCount: data.request_count } : {}),
+    };
+  }
+
+  /**
+   * The model ids the caller may use (`GET /api/user/models`): in all their usable groups, or in
+   * `group` only (a group they may not use has none). `retryBudgetMs`: a shorter retry budget.
+   */
+  async usableModels(group?: string, options: Pick<ApiRequest, "retryBudgetMs"> = {}): Promise<string[]> {
+    const query = group === undefined ? "" : `?group=${encodeURIComponent(group)}`;
+    const data = await this.http.call(
+      {
+        operation: group === undefined ? "list usable models" : `list the models of group "${group}"`,
+        method: "GET",
+        path: `/api/user/models${query}`,
+        retry: "idempotent",
+        ...options,
+      },
+      wireUserModelsSchema,
+    );
+    return data ?? [];
+  }
+
+  /** The groups the caller may select (`GET /api/user/self/groups`), by name; `retryBudgetMs` as above. */
+  async usableGroups(options: Pick<ApiRequest, "retryBudgetMs"> = {}): Promise<UsableGroup[]> {
+    const data = await this.http.call(
+      {
+        operation: "list usable groups",
+        method: "GET",
+        path: "/api/user/self/groups",
+        retry: "idempotent",
+        ...options,
+      },
+      wireUserGroupsSchema,
+    );
+    return Object.entries(data).map(([name, g]) => ({
+      name,
+      ...(typeof g.ratio === "number" ? { ratio: g.ratio } : {}),
+      description: g.desc ?? "",
+    }));
   }
 
   /** One key; throws `KeyNotFoundError` when it is missing, deleted or someone else's. */

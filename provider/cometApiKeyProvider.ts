@@ -21,7 +21,8 @@
  *   (`baseUrl`); the provider changes or deletes only the caller's own keys, and "record not
  *   found" proves a deletion only to the recorded owner (`ownership.ts`).
  */
-import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
+import { accountFailures, checkAccountEnabled } from "./accountChecks.js";
+import { type ApiKeyFields, type ApiKeyRecord, type CometApiClient, WireKeyStatus } from "./client.js";
 import { type ConnectionSettings, type ConnectionSources, resolveConnection } from "./connection.js";
 import { reportingWithoutStackTraces, withRecordedConfigurationHint } from "./errorReporting.js";
 import {
@@ -99,6 +100,8 @@ export interface CometApiKeyProvider {
    * and every step ends within seconds, a step that created a key with its id in the error.
    */
   cancel(): void;
+  /** The connection's client (one per connection and process), for the lookup functions. */
+  client(): CometApiClient;
 }
 
 /** Tuning for tests and scripts; programs use the defaults. */
@@ -118,6 +121,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   let configured: ConnectionSources = {};
   /** The engine configured this provider: check then also verifies the connection (preview too). */
   let engineConfigured = false;
+  /** `cometapi:checkAccount` as configured (the environment decides when it is not). */
+  let checkAccount: string | undefined;
   const sessionOf = createSessionCache(options);
 
   function session(): Session {
@@ -242,12 +247,15 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   }
 
   const provider: CometApiKeyProvider = {
+    client: () => session().client,
+
     async configure(req) {
       configured = {
         accessToken: req.config.get("cometapi:accessToken"),
         baseUrl: req.config.get("cometapi:baseUrl"),
         userId: req.config.get("cometapi:userId"),
       };
+      checkAccount = req.config.get("cometapi:checkAccount");
       engineConfigured = true;
     },
 
@@ -256,7 +264,15 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       // A preview fails on a configuration mistake as `up` would: the settings here, the token and
       // user id at the first key's check (one request per process, shared with every later step).
-      if (engineConfigured) await session().caller();
+      // models and group against what the account may use (accountChecks.ts), with every failure.
+      if (engineConfigured) {
+        const s = session();
+        await s.caller();
+        if (checkAccountEnabled(checkAccount)) {
+          const skip = new Set(failures.map((f) => f.property));
+          failures.push(...(await accountFailures(inputs, s.catalog, skip)));
+        }
+      }
       return { inputs: definedOnly(inputs), failures };
     },
 

@@ -117,6 +117,11 @@ export interface ApiRequest {
    * @default false
    */
   urgent?: boolean;
+  /**
+   * A shorter retry budget for a request the caller can do without (the account's lists).
+   * @default the transport's `retryBudgetMs`
+   */
+  retryBudgetMs?: number;
 }
 
 /** Counters, for the benchmark and for tests that prove request economy. */
@@ -191,7 +196,8 @@ export class HttpTransport {
       );
     }
     const started = Date.now();
-    const deadline = started + this.options.retryBudgetMs;
+    const budgetMs = Math.min(req.retryBudgetMs ?? Number.POSITIVE_INFINITY, this.options.retryBudgetMs);
+    const deadline = started + budgetMs;
     let attemptNo = 0;
     let unreachable = 0;
     let lastFailure: string | undefined;
@@ -228,7 +234,7 @@ export class HttpTransport {
       // After a 429 the gate paces every request; other failures back off on their own.
       const delay =
         attempt.error instanceof RateLimitedError ? 0 : this.backoff(attemptNo, attempt.retryAfterMs);
-      if (Date.now() - started + delay > this.options.retryBudgetMs) {
+      if (Date.now() - started + delay > budgetMs) {
         throw exhausted(req, attempt.error, attemptNo, Date.now() - started);
       }
       this.stats.retries += 1;

@@ -4,6 +4,7 @@
  * shares within one provider process, made on first use.
  */
 import { createHash } from "node:crypto";
+import { AccountCatalog, type Warn } from "./accountCatalog.js";
 import { type Caller, CometApiClient } from "./client.js";
 import type { ConnectionSettings } from "./connection.js";
 import { CreatedKeyResolver, type CreatedKeyResolverOptions } from "./createdKeyResolver.js";
@@ -31,6 +32,12 @@ export interface SessionOptions {
    * @example { reveals: { quietMs: 5 } }
    */
   reveals?: KeyRevealerOptions;
+  /**
+   * Where warnings go (the engine shows a provider's stderr in its output).
+   * @default console.error
+   * @example { warn: (message) => seen.push(message) }
+   */
+  warn?: Warn;
 }
 
 /** Everything one connection shares across the calls of one provider process. */
@@ -48,6 +55,8 @@ export interface Session {
    * decision that depends on ownership waits for this, so then nothing is written or dropped.
    */
   caller(): Promise<Caller>;
+  /** What the account may use (models, groups), asked once per process and shared by every key. */
+  catalog: AccountCatalog;
   /** Keys adopted in this process: a replacement holds them, so the old resource's delete keeps them. */
   adopted: Set<number>;
 }
@@ -86,6 +95,7 @@ export function createSessionCache(
         revealer: new KeyRevealer(client, options.reveals),
         snapshot: new KeySnapshot(client, options.snapshot),
         caller,
+        catalog: new AccountCatalog(client, options.warn ?? ((message) => console.error(message))),
         adopted: new Set(),
       };
       sessions.set(id, s);

@@ -72,4 +72,23 @@ export interface WireKeyUpdate extends WireKeyFields {
 }
 
 /** The `data` of `GET /api/user/self`: the user the access token belongs to. */
-export const wireSelfSchema = z.object({ id: z.number().int().positive(), role: z.number().int().nullish() });
+export const wireSelfSchema = z.object({
+  id: z.number().int().positive(),
+  role: z.number().int().nullish(),
+  group: z.string().nullish(),
+  quota: z.number().nullish(),
+  used_quota: z.number().nullish(),
+  request_count: z.number().nullish(),
+});
+
+/** The `data` of `GET /api/user/models[?group=]`: model ids (`null` from older builds when none). */
+export const wireUserModelsSchema = z.array(z.string()).nullable();
+
+/**
+ * The `data` of `GET /api/user/self/groups`: the selectable groups by name. `ratio` is a number,
+ * or a text for `auto` (the service picks the group); newer builds add billing fields.
+ */
+export const wireUserGroupsSchema = z.record(
+  z.string(),
+  z.object({ ratio: z.union([z.number(), z.string()]).nullish(), desc: z.string().nullish() }),
+);

@@ -28,7 +28,8 @@ export interface GetApiKeyArgs {
   keyId: number;
 }
 
-async function withClient<T>(run: (client: CometApiClient) => Promise<T>): Promise<T> {
+/** Runs `run` with a client on the stack's connection, closed afterwards (shared with accountLookups.ts). */
+export async function withClient<T>(run: (client: CometApiClient) => Promise<T>): Promise<T> {
   // runtime.getConfig reads a secret's value without the "secret read as plain" warning; the
   // token goes to the client only.
   const client = new CometApiClient(

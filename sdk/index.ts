@@ -3,11 +3,23 @@
  *
  * Configure the connection with stack config (`cometapi:accessToken` as a secret,
  * `cometapi:baseUrl`, `cometapi:userId`) or the environment (`COMETAPI_ACCESS_TOKEN`,
- * `COMETAPI_BASE_URL`, `COMETAPI_USER_ID`).
+ * `COMETAPI_BASE_URL`, `COMETAPI_USER_ID`); `cometapi:checkAccount false` (`COMETAPI_CHECK_ACCOUNT`)
+ * stops checking `models` and `group` against what the account may use.
  */
 // First: on a Node.js below the floor, fail when the program loads, naming both versions.
 import "../provider/nodeVersion.js";
 
+export {
+  type AccountSummary,
+  type GetGroupsResult,
+  type GetModelsArgs,
+  type GetModelsResult,
+  type GroupSummary,
+  getAccount,
+  getGroups,
+  getModels,
+  getModelsOutput,
+} from "./accountLookups.js";
 export {
   type ApiKeySummary,
   type GetApiKeyArgs,

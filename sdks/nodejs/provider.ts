@@ -44,6 +44,7 @@ export class Provider extends pulumi.ProviderResource {
         {
             resourceInputs["accessToken"] = args?.accessToken ? pulumi.secret(args.accessToken) : undefined;
             resourceInputs["baseUrl"] = args?.baseUrl;
+            resourceInputs["checkAccount"] = pulumi.output(args?.checkAccount).apply(JSON.stringify);
             resourceInputs["userId"] = args?.userId;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -63,6 +64,10 @@ export interface ProviderArgs {
      * Origin of the service, e.g. `https://api.cometapi.com` (plain http only to this machine). Falls back to COMETAPI_BASE_URL, then https://api.cometapi.com.
      */
     baseUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
+     */
+    checkAccount?: pulumi.Input<boolean | undefined>;
     /**
      * Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
      */

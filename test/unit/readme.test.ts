@@ -42,6 +42,14 @@ const KNOWN: Record<string, RunBy> = {
     marker: 'join(dir, "node_modules", ".bin", "cometapi-emulator")',
   },
   "npm run emulator -- --port 8787": { file: "test/integration/emulator/cli.test.ts", marker: '"--port"' },
+  "npm run emulator -- --groups=default,vip=2,auto --models=gpt-4o,gpt-4o-mini,o1@vip": {
+    file: "test/integration/emulator/cli.test.ts",
+    marker: '"--groups=default,vip=2,auto", "--models=gpt-4o,gpt-4o-mini,o1@vip"',
+  },
+  "npm run emulator -- --account-routes=false": {
+    file: "test/integration/emulator/cli.test.ts",
+    marker: '"--account-routes=false"',
+  },
   "COMETAPI_ACCESS_TOKEN=… npm run test:live": {
     file: "test/e2e/readme.test.ts",
     marker: '"--project", "live"',

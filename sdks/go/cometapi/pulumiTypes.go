@@ -150,7 +150,69 @@ func (o ApiKeySummaryArrayOutput) Index(i pulumi.IntInput) ApiKeySummaryOutput {
 	}).(ApiKeySummaryOutput)
 }
 
+// A group the account may select for a key.
+type GroupSummary struct {
+	// The group's description, as the service writes it.
+	Description string `pulumi:"description"`
+	// The group's name, as `group` takes it.
+	Name string `pulumi:"name"`
+	// The group's price multiplier; absent for `auto` (the service picks a group per request).
+	Ratio *float64 `pulumi:"ratio"`
+}
+
+// A group the account may select for a key.
+type GroupSummaryOutput struct{ *pulumi.OutputState }
+
+func (GroupSummaryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GroupSummary)(nil)).Elem()
+}
+
+func (o GroupSummaryOutput) ToGroupSummaryOutput() GroupSummaryOutput {
+	return o
+}
+
+func (o GroupSummaryOutput) ToGroupSummaryOutputWithContext(ctx context.Context) GroupSummaryOutput {
+	return o
+}
+
+// The group's description, as the service writes it.
+func (o GroupSummaryOutput) Description() pulumi.StringOutput {
+	return o.ApplyT(func(v GroupSummary) string { return v.Description }).(pulumi.StringOutput)
+}
+
+// The group's name, as `group` takes it.
+func (o GroupSummaryOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v GroupSummary) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The group's price multiplier; absent for `auto` (the service picks a group per request).
+func (o GroupSummaryOutput) Ratio() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v GroupSummary) *float64 { return v.Ratio }).(pulumi.Float64PtrOutput)
+}
+
+type GroupSummaryArrayOutput struct{ *pulumi.OutputState }
+
+func (GroupSummaryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GroupSummary)(nil)).Elem()
+}
+
+func (o GroupSummaryArrayOutput) ToGroupSummaryArrayOutput() GroupSummaryArrayOutput {
+	return o
+}
+
+func (o GroupSummaryArrayOutput) ToGroupSummaryArrayOutputWithContext(ctx context.Context) GroupSummaryArrayOutput {
+	return o
+}
+
+func (o GroupSummaryArrayOutput) Index(i pulumi.IntInput) GroupSummaryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GroupSummary {
+		return vs[0].([]GroupSummary)[vs[1].(int)]
+	}).(GroupSummaryOutput)
+}
+
 func init() {
 	pulumi.RegisterOutputType(ApiKeySummaryOutput{})
 	pulumi.RegisterOutputType(ApiKeySummaryArrayOutput{})
+	pulumi.RegisterOutputType(GroupSummaryOutput{})
+	pulumi.RegisterOutputType(GroupSummaryArrayOutput{})
 }

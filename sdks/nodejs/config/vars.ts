@@ -30,6 +30,17 @@ Object.defineProperty(exports, "baseUrl", {
 });
 
 /**
+ * Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
+ */
+export declare const checkAccount: boolean | undefined;
+Object.defineProperty(exports, "checkAccount", {
+    get() {
+        return __config.getObject<boolean>("checkAccount");
+    },
+    enumerable: true,
+});
+
+/**
  * Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
  */
 export declare const userId: string | undefined;

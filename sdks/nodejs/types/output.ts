@@ -67,3 +67,21 @@ export interface ApiKeySummary {
     usedQuota: number;
 }
 
+/**
+ * A group the account may select for a key.
+ */
+export interface GroupSummary {
+    /**
+     * The group's description, as the service writes it.
+     */
+    description: string;
+    /**
+     * The group's name, as `group` takes it.
+     */
+    name: string;
+    /**
+     * The group's price multiplier; absent for `auto` (the service picks a group per request).
+     */
+    ratio?: number;
+}
+

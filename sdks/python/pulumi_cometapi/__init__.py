@@ -7,8 +7,11 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .api_key import *
+from .get_account import *
 from .get_api_key import *
 from .get_api_keys import *
+from .get_groups import *
+from .get_models import *
 from .provider import *
 from . import outputs
 

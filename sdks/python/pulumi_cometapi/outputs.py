@@ -16,6 +16,7 @@ from . import _utilities
 
 __all__ = [
     'ApiKeySummary',
+    'GroupSummary',
 ]
 
 @pulumi.output_type
@@ -183,5 +184,51 @@ class ApiKeySummary(dict):
         The expiry as ISO-8601 UTC; absent when the key never expires.
         """
         return pulumi.get(self, "expires_at")
+
+
+@pulumi.output_type
+class GroupSummary(dict):
+    """
+    A group the account may select for a key.
+    """
+    def __init__(__self__, *,
+                 description: _builtins.str,
+                 name: _builtins.str,
+                 ratio: Optional[_builtins.float] = None):
+        """
+        A group the account may select for a key.
+
+        :param _builtins.str description: The group's description, as the service writes it.
+        :param _builtins.str name: The group's name, as `group` takes it.
+        :param _builtins.float ratio: The group's price multiplier; absent for `auto` (the service picks a group per request).
+        """
+        pulumi.set(__self__, "description", description)
+        pulumi.set(__self__, "name", name)
+        if ratio is not None:
+            pulumi.set(__self__, "ratio", ratio)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> _builtins.str:
+        """
+        The group's description, as the service writes it.
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The group's name, as `group` takes it.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def ratio(self) -> Optional[_builtins.float]:
+        """
+        The group's price multiplier; absent for `auto` (the service picks a group per request).
+        """
+        return pulumi.get(self, "ratio")
 
 

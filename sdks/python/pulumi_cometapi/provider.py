@@ -21,18 +21,22 @@ class ProviderArgs:
     def __init__(__self__, *,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 check_account: pulumi.Input[Optional[_builtins.bool]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
         :param pulumi.Input[_builtins.str] access_token: The CometAPI personal access token (Console → Personal Settings). Never stored in state outside the encrypted provider inputs. Falls back to COMETAPI_ACCESS_TOKEN.
         :param pulumi.Input[_builtins.str] base_url: Origin of the service, e.g. `https://api.cometapi.com` (plain http only to this machine). Falls back to COMETAPI_BASE_URL, then https://api.cometapi.com.
+        :param pulumi.Input[_builtins.bool] check_account: Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
         :param pulumi.Input[_builtins.str] user_id: Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
         """
         if access_token is not None:
             pulumi.set(__self__, "access_token", access_token)
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
+        if check_account is not None:
+            pulumi.set(__self__, "check_account", check_account)
         if user_id is not None:
             pulumi.set(__self__, "user_id", user_id)
 
@@ -61,6 +65,18 @@ class ProviderArgs:
         pulumi.set(self, "base_url", value)
 
     @_builtins.property
+    @pulumi.getter(name="checkAccount")
+    def check_account(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
+        """
+        return pulumi.get(self, "check_account")
+
+    @check_account.setter
+    def check_account(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "check_account", value)
+
+    @_builtins.property
     @pulumi.getter(name="userId")
     def user_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -81,6 +97,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 check_account: pulumi.Input[Optional[_builtins.bool]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -90,6 +107,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_token: The CometAPI personal access token (Console → Personal Settings). Never stored in state outside the encrypted provider inputs. Falls back to COMETAPI_ACCESS_TOKEN.
         :param pulumi.Input[_builtins.str] base_url: Origin of the service, e.g. `https://api.cometapi.com` (plain http only to this machine). Falls back to COMETAPI_BASE_URL, then https://api.cometapi.com.
+        :param pulumi.Input[_builtins.bool] check_account: Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
         :param pulumi.Input[_builtins.str] user_id: Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
         """
         ...
@@ -118,6 +136,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 check_account: pulumi.Input[Optional[_builtins.bool]] = None,
                  user_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -130,6 +149,7 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["access_token"] = None if access_token is None else pulumi.Output.secret(access_token)
             __props__.__dict__["base_url"] = base_url
+            __props__.__dict__["check_account"] = pulumi.Output.from_input(check_account).apply(pulumi.runtime.to_json) if check_account is not None else None
             __props__.__dict__["user_id"] = user_id
         super(Provider, __self__).__init__(
             'cometapi',

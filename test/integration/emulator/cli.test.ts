@@ -92,6 +92,10 @@ describe("CLI", () => {
         "full-update-applies-status",
         "group-check",
         "groups",
+        "models",
+        "account-routes",
+        "user-group",
+        "user-quota",
         "status-flips",
         "max-user-tokens",
         "quota-per-unit",
@@ -143,5 +147,42 @@ describe("CLI", () => {
     expect(await exited).toBe(0);
     const snap = JSON.parse(readFileSync(file, "utf8")) as { tokens: { name: string }[] };
     expect(snap.tokens.map((t) => t.name)).toEqual(["from-cli"]);
+  });
+});
+
+describe("CLI: what the account may use (the commands of docs/emulator.md)", () => {
+  it("serves the groups and models its flags configure, or no such routes", async () => {
+    const lists = runCli(["--port=0", "--groups=default,vip=2,auto", "--models=gpt-4o,gpt-4o-mini,o1@vip"]);
+    const older = runCli(["--port=0", "--account-routes=false"]);
+    try {
+      const a = await lists.info;
+      const get = async (url: string, token: string) =>
+        JSON.parse((await send(url, "GET", { authorization: token }, undefined)).text) as Record<
+          string,
+          unknown
+        >;
+      const token = a.COMETAPI_ACCESS_TOKEN as string;
+      expect((await get(`${a.COMETAPI_BASE_URL}/api/user/models?group=default`, token)).data).toEqual([
+        "gpt-4o",
+        "gpt-4o-mini",
+      ]);
+      expect((await get(`${a.COMETAPI_BASE_URL}/api/user/models?group=vip`, token)).data).toContain("o1");
+      expect((await get(`${a.COMETAPI_BASE_URL}/api/user/self/groups`, token)).data).toMatchObject({
+        vip: { ratio: 2 },
+      });
+      const b = await older.info;
+      const missing = await send(
+        `${b.COMETAPI_BASE_URL}/api/user/models`,
+        "GET",
+        {
+          authorization: b.COMETAPI_ACCESS_TOKEN as string,
+        },
+        undefined,
+      );
+      expect(missing.status).toBe(404);
+    } finally {
+      lists.child.kill("SIGTERM");
+      older.child.kill("SIGTERM");
+    }
   });
 });

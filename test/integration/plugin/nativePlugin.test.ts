@@ -84,8 +84,11 @@ describe("the native plugin over gRPC", () => {
     expect(Object.keys(schema.resources)).toEqual([TYPE]);
     expect(schema.resources[TYPE].properties.key.secret).toBe(true);
     expect(Object.keys(schema.functions).sort()).toEqual([
+      "cometapi:index:getAccount",
       "cometapi:index:getApiKey",
       "cometapi:index:getApiKeys",
+      "cometapi:index:getGroups",
+      "cometapi:index:getModels",
     ]);
   });
 

@@ -21,6 +21,11 @@ func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cometapi:baseUrl")
 }
 
+// Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
+func GetCheckAccount(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "cometapi:checkAccount")
+}
+
 // Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
 func GetUserId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cometapi:userId")

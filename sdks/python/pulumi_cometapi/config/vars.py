@@ -35,6 +35,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('baseUrl')
 
     @_builtins.property
+    def check_account(self) -> Optional[bool]:
+        """
+        Check `models` and `group` against what the account may use (`GET /api/user/models`, `/api/user/self/groups`; one request per group per run) when a key is checked, preview included, so a typo fails before any write and names the closest ids. Default true. Set false to declare a model or group the account does not offer yet (e.g. one about to be enabled for it). Servers without those routes get a warning and the local checks only. Falls back to COMETAPI_CHECK_ACCOUNT.
+        """
+        return __config__.get_bool('checkAccount')
+
+    @_builtins.property
     def user_id(self) -> Optional[str]:
         """
         Your numeric CometAPI user id, sent as `New-Api-User` (some deployments require it). Falls back to COMETAPI_USER_ID.
