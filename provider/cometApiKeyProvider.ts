@@ -48,6 +48,19 @@ import {
 import { hasExpired } from "./keyStatus.js";
 import { assertOwnAccount, assertOwnKey, isGone } from "./ownership.js";
 import {
+  checkRetirementInputs,
+  graceOf,
+  listAllKeys,
+  type RetiredKey,
+  recordCreated,
+  retiredKeysOf,
+  retiredName,
+  retirementEnd,
+  retirementNotice,
+  sameRetiredKeys,
+  successorOf,
+} from "./retirement.js";
+import {
   checkRotationInputs,
   rotationReason,
   rotationScheduleOf,
@@ -248,6 +261,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async check(olds, news, naming) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
+      checkRetirementInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       // A preview fails on a configuration mistake as `up` would: the settings here, the token and
       // user id at the first key's check (one request per process, shared with every later step).
       if (engineConfigured) await session().caller();
@@ -271,6 +285,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         console.error(rotation);
       }
       if (adoptsAnotherKey(olds, news)) replaces.push("adoptKeyId");
+      // Keys this one replaced, in their grace or past it: the update lists or deletes them.
+      if (await retiredKeysChanged(id, olds, news)) changes.push("retiredKeys");
       return {
         changes: changes.length > 0 || replaces.length > 0,
         replaces,
@@ -323,6 +339,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         hold.release();
         const key = await value;
         s.snapshot.remember(record);
+        // A replacement's delete of the old key (later in this run) retires it when this one has a grace.
+        recordCreated(s, inputs.name, record.id, graceOf(inputs));
         return {
           id: String(record.id),
           outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
@@ -357,6 +375,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
               ? await keyValueOf(s, record)
               : undefined;
       const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
+      if (old.retiredKeys !== undefined) outs.retiredKeys = old.retiredKeys;
       return { id, props: outs, inputs: definedOnly({ ...inputs }) };
     },
 
@@ -404,7 +423,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           throw initFailure(error, "update", inputs, record, s);
         }
       }
-      return { outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old) };
+      const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
+      const retired = await settleRetiredKeys(s, record.id, olds.retiredKeys, graceOf(inputs));
+      if (retired.length > 0) outs.retiredKeys = retired;
+      return { outs };
     },
 
     async delete(id, props) {
@@ -417,6 +439,14 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         (props as Partial<CometApiKeyOutputs>).userId,
         `delete key ${id}`,
       );
+      // A replacement whose new key has a grace period: the old key is retired, not deleted.
+      const successor = successorOf(s, props.name, Number(id));
+      if (successor && (await retire(s, Number(id), successor.keyId, successor.grace))) {
+        await handOverRetiredKeys(s, props.retiredKeys, successor.keyId);
+        return;
+      }
+      // A destroy: retired keys past their grace go too; those in it expire on their own.
+      await handOverRetiredKeys(s, props.retiredKeys, undefined);
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
@@ -446,6 +476,98 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     const now = s.client.serverNow();
     if (!rotationStatus(schedule, live.createdTime, now).due) return undefined;
     return rotationReason(String(news.name ?? olds.name ?? id), schedule, live.createdTime, now);
+  }
+
+  /**
+   * Retires key `id` for `successorId`: its expiry moves to the end of the grace (never later than
+   * it was) and its name gets the successor's marker. False when the key is gone already.
+   */
+  async function retire(s: Session, id: number, successorId: number, grace: number): Promise<boolean> {
+    const live = await s.snapshot.find(id, { fresh: true });
+    if (!live) return false;
+    const end = retirementEnd(s.client.serverNow(), grace, live.expiredTime);
+    await markRetired(s, live, successorId, end);
+    console.error(retirementNotice(id, successorId, grace, end));
+    return true;
+  }
+
+  /** Writes a retired key's end and marker, keeping its live usage (a full update). */
+  async function markRetired(
+    s: Session,
+    live: ApiKeyRecord,
+    successorId: number,
+    end: number,
+  ): Promise<void> {
+    const fields: ApiKeyFields = {
+      ...fieldsOf(recordInputs(live), limitedRemain(live)),
+      name: retiredName(live.name, successorId),
+      expiredTime: end,
+    };
+    const applied = await s.client.updateKey(live.id, fields, live.status);
+    s.snapshot.remember(await keepUsage(s, applied, fields, live.usedQuota));
+  }
+
+  /**
+   * The retired keys of an old resource (its `retiredKeys` output): those past their grace are
+   * deleted; those in it are handed to `successorId` (renamed to its marker, their end unchanged),
+   * or, on a destroy (no successor), left to expire on their own.
+   */
+  async function handOverRetiredKeys(s: Session, listed: unknown, successorId: number | undefined) {
+    if (!Array.isArray(listed) || listed.length === 0) return;
+    const me = (await s.caller()).id;
+    const now = s.client.serverNow();
+    for (const { keyId } of listed as RetiredKey[]) {
+      const live = await s.snapshot.find(keyId);
+      if (!live) continue;
+      assertOwnKey(me, String(keyId), live.userId, `delete retired key ${keyId}`);
+      if (live.expiredTime !== -1 && live.expiredTime <= now) await deleteRetired(s, keyId);
+      else if (successorId !== undefined) await markRetired(s, live, successorId, live.expiredTime);
+    }
+  }
+
+  async function deleteRetired(s: Session, keyId: number): Promise<void> {
+    try {
+      await s.client.deleteKey(keyId);
+    } catch (error) {
+      if (!(error instanceof KeyNotFoundError) && !(await isGone(s, keyId))) throw error;
+    }
+    s.snapshot.forget(keyId);
+  }
+
+  /** Whether the keys retired for key `id` differ from its `retiredKeys` output, or some are past their grace. */
+  async function retiredKeysChanged(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<boolean> {
+    const listed = Array.isArray(olds.retiredKeys) && olds.retiredKeys.length > 0;
+    if (!listed && graceOf(news) === undefined) return false;
+    const s = session();
+    const { living, over } = retiredKeysOf(
+      await listAllKeys(s),
+      Number(id),
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    return over.length > 0 || !sameRetiredKeys(olds.retiredKeys, living);
+  }
+
+  /** Deletes the keys retired for `keyId` whose grace is over; the ones still in it, for the output. */
+  async function settleRetiredKeys(
+    s: Session,
+    keyId: number,
+    listed: unknown,
+    grace: number | undefined,
+  ): Promise<RetiredKey[]> {
+    if (!(Array.isArray(listed) && listed.length > 0) && grace === undefined) return [];
+    const { living, over } = retiredKeysOf(
+      await listAllKeys(s),
+      keyId,
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    for (const record of over) await deleteRetired(s, record.id);
+    return living;
   }
 
   /** Takes over an existing key and converges it to the declared inputs. */

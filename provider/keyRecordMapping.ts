@@ -25,6 +25,8 @@ export interface CometApiKeyOutputs extends CometApiKeyInputs {
   usedQuota: number;
   createdAt: string;
   accessedAt: string;
+  /** Keys this one replaced that are still in their grace period (see `retirement.ts`). */
+  retiredKeys?: { keyId: number; retiresAt: string }[];
 }
 
 /** The wire fields for declared inputs. */
