@@ -300,7 +300,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       // Before anything is written: whose token this is (a wrong user id fails here, not as a stray key).
       const me = await s.caller();
-      if (inputs.adoptKeyId !== undefined) return adopt(s, inputs, me.id);
+      if (inputs.adoptKeyId !== undefined) {
+        const adopted = await adopt(s, inputs, me.id);
+        // Adopting another key in a replacement: the key held before is retired only with retireAfter.
+        recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
+        return adopted;
+      }
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       // Reveal batches wait for this create's value, except while the rate limit holds it back;
