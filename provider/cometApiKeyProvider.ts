@@ -480,7 +480,13 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     if (!live) return undefined; // gone: the update says so; nothing to rotate
     const now = s.client.serverNow();
     if (!rotationStatus(schedule, live.createdTime, now).due) return undefined;
-    return rotationReason(String(news.name ?? olds.name ?? id), schedule, live.createdTime, now);
+    return rotationReason(
+      String(news.name ?? olds.name ?? id),
+      schedule,
+      live.createdTime,
+      now,
+      graceOf(news),
+    );
   }
 
   /**
