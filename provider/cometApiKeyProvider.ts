@@ -447,11 +447,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       // A replacement whose new key has a grace period: the old key is retired, not deleted.
       const successor = successorOf(s, props.name, Number(id));
       if (successor && (await retire(s, Number(id), successor.keyId, successor.grace))) {
-        await handOverRetiredKeys(s, props.retiredKeys, successor.keyId);
+        await handOverRetiredKeys(s, Number(id), successor.keyId);
         return;
       }
       // A destroy: retired keys past their grace go too; those in it expire on their own.
-      await handOverRetiredKeys(s, props.retiredKeys, undefined);
+      const retires = Array.isArray(props.retiredKeys) && props.retiredKeys.length > 0;
+      if (retires || graceOf(props) !== undefined) await handOverRetiredKeys(s, Number(id), undefined);
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
@@ -519,20 +520,22 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   }
 
   /**
-   * The retired keys of an old resource (its `retiredKeys` output): those past their grace are
-   * deleted; those in it are handed to `successorId` (renamed to its marker, their end unchanged),
+   * The keys retired for key `keyId` (found by their marker, listed or not yet): those past their
+   * grace are deleted; those in it are handed to `successorId` (re-marked, their end unchanged),
    * or, on a destroy (no successor), left to expire on their own.
    */
-  async function handOverRetiredKeys(s: Session, listed: unknown, successorId: number | undefined) {
-    if (!Array.isArray(listed) || listed.length === 0) return;
-    const me = (await s.caller()).id;
-    const now = s.client.serverNow();
-    for (const { keyId } of listed as RetiredKey[]) {
-      const live = await s.snapshot.find(keyId);
-      if (!live) continue;
-      assertOwnKey(me, String(keyId), live.userId, `delete retired key ${keyId}`);
-      if (live.expiredTime !== -1 && live.expiredTime <= now) await deleteRetired(s, keyId);
-      else if (successorId !== undefined) await markRetired(s, live, successorId, live.expiredTime);
+  async function handOverRetiredKeys(s: Session, keyId: number, successorId: number | undefined) {
+    const { living, over } = retiredKeysOf(
+      await listAllKeys(s),
+      keyId,
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    for (const record of over) await deleteRetired(s, record.id);
+    if (successorId === undefined) return;
+    for (const { keyId: retiredId } of living) {
+      const live = await s.snapshot.find(retiredId, { fresh: true });
+      if (live) await markRetired(s, live, successorId, live.expiredTime);
     }
   }
 

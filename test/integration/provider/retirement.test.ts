@@ -81,6 +81,37 @@ describe("retirement of replaced keys", () => {
     expect(await serverKey(next.id)).toBeDefined();
   });
 
+  it("hands keys still in their grace to the next successor, so a second replacement before any listing loses none", async () => {
+    const k1 = await createKey(productionProvider(emu), args);
+    const runA = productionProvider(emu);
+    const k2 = await runA.create((await runA.check(k1.inputs, { __logicalName: "test", ...args })).inputs);
+    await logged(() => runA.delete(k1.id, k1.outs));
+    // Replaced again at once: k1 (retired for k2, never listed yet) is handed to k3.
+    const runB = productionProvider(emu);
+    const check = await runB.check(k1.inputs, { __logicalName: "test", ...args });
+    const k3 = await runB.create(check.inputs);
+    await logged(() => runB.delete(k2.id, k2.outs));
+    expect((await serverKey(k1.id))?.name).toBe(`retiring~r${k3.id}`);
+    expect((await serverKey(k2.id))?.name).toBe(`retiring~r${k3.id}`);
+    const listed = await updateKey(
+      productionProvider(emu),
+      k3.id,
+      { outs: k3.outs, inputs: check.inputs },
+      args,
+    );
+    expect((listed.outs.retiredKeys as { keyId: number }[]).map((k) => k.keyId)).toEqual([
+      Number(k1.id),
+      Number(k2.id),
+    ]);
+    // A destroy during the grace deletes the current key only; the retired ones expire on their own.
+    await productionProvider(emu).delete(k3.id, listed.outs);
+    expect(await serverKey(k3.id)).toBeUndefined();
+    expect((await emu.control.keys()).map((k) => k.id)).toEqual([Number(k1.id), Number(k2.id)]);
+    await emu.control.advanceClock(24 * HOUR + 2);
+    expect((await callModel(emu, k1.outs.key as string)).status).toBe(401);
+    expect((await callModel(emu, k2.outs.key as string)).status).toBe(401);
+  });
+
   it("never extends a key's life: the grace ends at the key's own expiry when that comes first", async () => {
     const run1 = productionProvider(emu);
     const clock = await emu.control.now();
