@@ -112,6 +112,24 @@ describe("retirement of replaced keys", () => {
     expect((await callModel(emu, k2.outs.key as string)).status).toBe(401);
   });
 
+  it("lists and deletes only the caller's own retired keys, even for a root token that sees every user's", async () => {
+    await emu.control.setSwitches({ rootSeesAllKeys: true });
+    const root = await emu.control.addUser({ root: true });
+    const asRoot = productionProvider(emu, root);
+    const mine = await createKey(asRoot, args);
+    const now = await emu.control.now();
+    // Another user's expired key that carries the marker of the root's key: never ours.
+    const foreign = await emu.control.createKeyDirect(emu.userId, {
+      name: `retiring~r${mine.id}`,
+      expired_time: now - 10,
+    });
+    const updated = await updateKey(asRoot, mine.id, { outs: mine.outs, inputs: mine.inputs }, args);
+    expect(updated.outs.retiredKeys).toBeUndefined();
+    expect(await serverKey(foreign.id)).toBeDefined();
+    await asRoot.delete(mine.id, updated.outs);
+    expect(await serverKey(foreign.id)).toBeDefined();
+  });
+
   it("never extends a key's life: the grace ends at the key's own expiry when that comes first", async () => {
     const run1 = productionProvider(emu);
     const clock = await emu.control.now();
