@@ -51,6 +51,7 @@ import {
   checkRetirementInputs,
   graceOf,
   listAllKeys,
+  listAllKeysShared,
   type RetiredKey,
   recordCreated,
   retiredKeysOf,
@@ -558,7 +559,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     if (!listed && graceOf(news) === undefined) return false;
     const s = session();
     const { living, over } = retiredKeysOf(
-      await listAllKeys(s),
+      await listAllKeysShared(s),
       Number(id),
       (await s.caller()).id,
       s.client.serverNow(),

@@ -164,3 +164,21 @@ export async function listAllKeys(s: Session): Promise<ApiKeyRecord[]> {
     if (result.items.length === 0 || all.length >= result.total) return all;
   }
 }
+
+/** How long a listing serves the diffs of one run (they come together, one per key). */
+const SHARED_LISTING_MS = 2_000;
+const sharedListings = new WeakMap<Session, { at: number; keys: Promise<ApiKeyRecord[]> }>();
+
+/**
+ * Every key of the account for a diff: one listing serves every diff of the next 2 s (a preview
+ * diffs all its keys at once), so N keys with `retireAfter` cost one listing, not N. Writes
+ * (update, delete) list afresh with `listAllKeys`.
+ */
+export function listAllKeysShared(s: Session): Promise<ApiKeyRecord[]> {
+  const cached = sharedListings.get(s);
+  if (cached && Date.now() - cached.at < SHARED_LISTING_MS) return cached.keys;
+  const keys = listAllKeys(s);
+  sharedListings.set(s, { at: Date.now(), keys });
+  keys.catch(() => sharedListings.delete(s));
+  return keys;
+}
