@@ -23,12 +23,16 @@ import {
   PACKAGE_NAME,
   PROVIDER_CONFIG,
   type PropertyType,
+  RETIRED_KEY_FIELDS,
+  RETIRED_KEY_TYPE,
 } from "../provider/apiKeyDescription.js";
 
 type SchemaProperty = Record<string, unknown>;
 
 function typeSpec(type: PropertyType): SchemaProperty {
-  return type === "string[]" ? { type: "array", items: { type: "string" } } : { type };
+  if (type === "string[]") return { type: "array", items: { type: "string" } };
+  if (type === "retiredKey[]") return { type: "array", items: { $ref: `#/types/${RETIRED_KEY_TYPE}` } };
+  return { type };
 }
 
 function property(type: PropertyType, description: string, extra: SchemaProperty = {}): SchemaProperty {
@@ -164,6 +168,12 @@ export function packageSchema(version: string): Record<string, unknown> {
         description: "A key as the lookups return it: never its value.",
         properties: summaryProperties,
         required: summaryRequired,
+      },
+      [RETIRED_KEY_TYPE]: {
+        type: "object",
+        description: "A key retired by a replacement (`retireAfter`), while it still works.",
+        properties: Object.fromEntries(RETIRED_KEY_FIELDS.map((f) => [f.name, property(f.type, f.doc)])),
+        required: RETIRED_KEY_FIELDS.map((f) => f.name),
       },
     },
     // respectSchemaVersion: each generated SDK names this plugin version (its package version, and

@@ -28,6 +28,7 @@ export const KEY_POLICY_NAMES = {
   ipAllowlist: "cometapi-ip-allowlist",
   modelAllowlist: "cometapi-model-allowlist",
   maxQuota: "cometapi-max-quota",
+  maxGrace: "cometapi-max-grace",
 } as const;
 
 /** Options of `cometApiKeyPolicies`: defaults that a `--policy-pack-config` file can still override. */
@@ -61,10 +62,18 @@ export interface CometApiKeyPolicyOptions {
    * @example allowedModels: ["gpt-4o-mini", "claude-3-5-haiku-latest"]
    */
   allowedModels?: string[];
+  /**
+   * The longest a replaced key may keep working (`retireAfter`), in hours: two valid keys exist
+   * for at most this long after each replacement. Config: `{"cometapi-max-grace": {"maxGraceHours": 24}}`.
+   * @default 168 (7 days)
+   * @example maxGraceHours: 24
+   */
+  maxGraceHours?: number;
 }
 
 const DEFAULT_MAX_DAYS = 90;
 const DEFAULT_MAX_QUOTA = 50_000_000;
+const DEFAULT_MAX_GRACE_HOURS = 168;
 /** Entries that let every address in. */
 const OPEN_NETWORKS = new Set(["0.0.0.0/0", "::/0", "0.0.0.0", "::"]);
 
@@ -205,6 +214,33 @@ export function cometApiKeyPolicies(options: CometApiKeyPolicyOptions = {}): Res
       (props, { maxQuota }, report) => {
         if (typeof props.quota === "number" && props.quota > maxQuota) {
           report(`quota ${props.quota} is above maxQuota ${maxQuota} (quota units, 500000 = $1)`);
+        }
+      },
+    ),
+    keyPolicy(
+      {
+        name: KEY_POLICY_NAMES.maxGrace,
+        description: "Replaced CometAPI keys stop working soon: retireAfter is at most maxGraceHours.",
+        enforcementLevel: level(KEY_POLICY_NAMES.maxGrace, "mandatory"),
+        configSchema: {
+          properties: {
+            maxGraceHours: {
+              type: "number",
+              minimum: 0,
+              default: options.maxGraceHours ?? DEFAULT_MAX_GRACE_HOURS,
+            },
+          },
+        },
+        defaults: { maxGraceHours: options.maxGraceHours ?? DEFAULT_MAX_GRACE_HOURS },
+      },
+      (props, { maxGraceHours }, report) => {
+        if (typeof props.retireAfter !== "string") return; // none (replaced keys go at once), or unknown
+        const grace = parseDuration(props.retireAfter);
+        if (typeof grace === "number" && grace > maxGraceHours * 3_600) {
+          report(
+            `retireAfter "${props.retireAfter}" is longer than ${maxGraceHours}h (maxGraceHours ${maxGraceHours}): ` +
+              "a replaced key would keep working that long",
+          );
         }
       },
     ),

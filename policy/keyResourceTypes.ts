@@ -25,4 +25,5 @@ export interface KeyProps {
   allowIps?: unknown;
   rotateAfter?: unknown;
   rotateBefore?: unknown;
+  retireAfter?: unknown;
 }

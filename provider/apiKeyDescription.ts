@@ -9,7 +9,16 @@
  */
 
 /** The value types the resource uses, in Pulumi schema terms. */
-export type PropertyType = "string" | "integer" | "number" | "boolean" | "string[]";
+export type PropertyType = "string" | "integer" | "number" | "boolean" | "string[]" | "retiredKey[]";
+
+/** The token of the object type in `retiredKey[]` (a key retired by a replacement, in its grace). */
+export const RETIRED_KEY_TYPE = "cometapi:index:RetiredKey";
+
+/** The fields of a retired key, as the `retiredKeys` output lists them. */
+export const RETIRED_KEY_FIELDS = [
+  { name: "keyId", type: "integer", doc: "The retired key's numeric id." },
+  { name: "retiresAt", type: "string", doc: "When it stops working (its expiry, ISO-8601 UTC)." },
+] as const;
 
 /** One property of the resource. */
 export interface PropertyDescription {
@@ -151,6 +160,23 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).",
     alwaysOutput: false,
     constraints: "a duration shorter than rotateAfter; only with rotateAfter",
+  },
+  {
+    name: "retireAfter",
+    type: "string",
+    inputDoc:
+      "A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.",
+    outputDoc:
+      "The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).",
+    alwaysOutput: false,
+    constraints: "a duration of at least 1m (units w, d, h, m, s)",
+  },
+  {
+    name: "retiredKeys",
+    type: "retiredKey[]",
+    outputDoc:
+      "Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.",
+    alwaysOutput: false,
   },
   {
     name: "keyId",

@@ -50,6 +50,20 @@ import {
 import { hasExpired } from "./keyStatus.js";
 import { assertOwnAccount, assertOwnKey, isGone } from "./ownership.js";
 import {
+  checkRetirementInputs,
+  graceOf,
+  listAllKeys,
+  listAllKeysShared,
+  type RetiredKey,
+  recordCreated,
+  retiredKeysOf,
+  retiredName,
+  retirementEnd,
+  retirementNotice,
+  sameRetiredKeys,
+  successorOf,
+} from "./retirement.js";
+import {
   checkRotationInputs,
   rotationReason,
   rotationScheduleOf,
@@ -262,6 +276,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async check(olds, news, naming) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
+      checkRetirementInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       // A preview fails on a configuration mistake as `up` would: the settings here, the token and
       // user id at the first key's check (one request per process, shared with every later step).
       // models and group against what the account may use (accountChecks.ts), with every failure.
@@ -293,6 +308,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         console.error(rotation);
       }
       if (adoptsAnotherKey(olds, news)) replaces.push("adoptKeyId");
+      // Keys this one replaced, in their grace or past it: the update lists or deletes them.
+      if (await retiredKeysChanged(id, olds, news)) changes.push("retiredKeys");
       return {
         changes: changes.length > 0 || replaces.length > 0,
         replaces,
@@ -306,7 +323,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       // Before anything is written: whose token this is (a wrong user id fails here, not as a stray key).
       const me = await s.caller();
-      if (inputs.adoptKeyId !== undefined) return adopt(s, inputs, me.id);
+      if (inputs.adoptKeyId !== undefined) {
+        const adopted = await adopt(s, inputs, me.id);
+        // Adopting another key in a replacement: the key held before is retired only with retireAfter.
+        recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
+        return adopted;
+      }
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       // Reveal batches wait for this create's value, except while the rate limit holds it back;
@@ -345,6 +367,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         hold.release();
         const key = await value;
         s.snapshot.remember(record);
+        // A replacement's delete of the old key (later in this run) retires it when this one has a grace.
+        recordCreated(s, inputs.name, record.id, graceOf(inputs));
         return {
           id: String(record.id),
           outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
@@ -381,6 +405,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
       // A refresh reads, it does not write: the sum of the provider's last write stays the reference.
       if (!imported) outs.__allottedTotal = old.__allottedTotal;
+      if (old.retiredKeys !== undefined) outs.retiredKeys = old.retiredKeys;
       return { id, props: definedOnly(outs), inputs: definedOnly({ ...inputs }) };
     },
 
@@ -431,7 +456,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           throw initFailure(error, "update", inputs, record, s);
         }
       }
-      return { outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old) };
+      const outs = outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow(), old);
+      const retired = await settleRetiredKeys(s, record.id, olds.retiredKeys, graceOf(inputs));
+      if (retired.length > 0) outs.retiredKeys = retired;
+      return { outs };
     },
 
     async delete(id, props) {
@@ -444,6 +472,15 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         (props as Partial<CometApiKeyOutputs>).userId,
         `delete key ${id}`,
       );
+      // A replacement whose new key has a grace period: the old key is retired, not deleted.
+      const successor = successorOf(s, props.name, Number(id));
+      if (successor && (await retire(s, Number(id), successor.keyId, successor.grace))) {
+        await handOverRetiredKeys(s, Number(id), successor.keyId);
+        return;
+      }
+      // A destroy: retired keys past their grace go too; those in it expire on their own.
+      const retires = Array.isArray(props.retiredKeys) && props.retiredKeys.length > 0;
+      if (retires || graceOf(props) !== undefined) await handOverRetiredKeys(s, Number(id), undefined);
       try {
         await s.client.deleteKey(Number(id));
       } catch (error) {
@@ -476,7 +513,107 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     if (!live) return undefined; // gone: the update says so; nothing to rotate
     const now = s.client.serverNow();
     if (!rotationStatus(schedule, live.createdTime, now).due) return undefined;
-    return rotationReason(String(news.name ?? olds.name ?? id), schedule, live.createdTime, now);
+    return rotationReason(
+      String(news.name ?? olds.name ?? id),
+      schedule,
+      live.createdTime,
+      now,
+      graceOf(news),
+    );
+  }
+
+  /**
+   * Retires key `id` for `successorId`: its expiry moves to the end of the grace (never later than
+   * it was) and its name gets the successor's marker. False when the key is gone already.
+   */
+  async function retire(s: Session, id: number, successorId: number, grace: number): Promise<boolean> {
+    const live = await s.snapshot.find(id, { fresh: true });
+    if (!live) return false;
+    const end = retirementEnd(s.client.serverNow(), grace, live.expiredTime);
+    await markRetired(s, live, successorId, end);
+    console.error(retirementNotice(id, successorId, grace, end));
+    return true;
+  }
+
+  /** Writes a retired key's end and marker, keeping its live usage (a full update). */
+  async function markRetired(
+    s: Session,
+    live: ApiKeyRecord,
+    successorId: number,
+    end: number,
+  ): Promise<void> {
+    const fields: ApiKeyFields = {
+      ...fieldsOf(recordInputs(live), limitedRemain(live)),
+      name: retiredName(live.name, successorId),
+      expiredTime: end,
+    };
+    const applied = await s.client.updateKey(live.id, fields, live.status);
+    s.snapshot.remember(await keepUsage(s, applied, fields, live.usedQuota));
+  }
+
+  /**
+   * The keys retired for key `keyId` (found by their marker, listed or not yet): those past their
+   * grace are deleted; those in it are handed to `successorId` (re-marked, their end unchanged),
+   * or, on a destroy (no successor), left to expire on their own.
+   */
+  async function handOverRetiredKeys(s: Session, keyId: number, successorId: number | undefined) {
+    const { living, over } = retiredKeysOf(
+      await listAllKeys(s),
+      keyId,
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    for (const record of over) await deleteRetired(s, record.id);
+    if (successorId === undefined) return;
+    for (const { keyId: retiredId } of living) {
+      const live = await s.snapshot.find(retiredId, { fresh: true });
+      if (live) await markRetired(s, live, successorId, live.expiredTime);
+    }
+  }
+
+  async function deleteRetired(s: Session, keyId: number): Promise<void> {
+    try {
+      await s.client.deleteKey(keyId);
+    } catch (error) {
+      if (!(error instanceof KeyNotFoundError) && !(await isGone(s, keyId))) throw error;
+    }
+    s.snapshot.forget(keyId);
+  }
+
+  /** Whether the keys retired for key `id` differ from its `retiredKeys` output, or some are past their grace. */
+  async function retiredKeysChanged(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<boolean> {
+    const listed = Array.isArray(olds.retiredKeys) && olds.retiredKeys.length > 0;
+    if (!listed && graceOf(news) === undefined) return false;
+    const s = session();
+    const { living, over } = retiredKeysOf(
+      await listAllKeysShared(s),
+      Number(id),
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    return over.length > 0 || !sameRetiredKeys(olds.retiredKeys, living);
+  }
+
+  /** Deletes the keys retired for `keyId` whose grace is over; the ones still in it, for the output. */
+  async function settleRetiredKeys(
+    s: Session,
+    keyId: number,
+    listed: unknown,
+    grace: number | undefined,
+  ): Promise<RetiredKey[]> {
+    if (!(Array.isArray(listed) && listed.length > 0) && grace === undefined) return [];
+    const { living, over } = retiredKeysOf(
+      await listAllKeys(s),
+      keyId,
+      (await s.caller()).id,
+      s.client.serverNow(),
+    );
+    for (const record of over) await deleteRetired(s, record.id);
+    return living;
   }
 
   /** Takes over an existing key and converges it to the declared inputs. */

@@ -41,6 +41,8 @@ export interface CometApiKeyInputs {
   rotateAfter?: string;
   /** Scheduled rotation: how long before the end of its lifetime a run replaces the key. */
   rotateBefore?: string;
+  /** Grace period of a replaced key before it stops working, e.g. `24h` (see `retirement.ts`). */
+  retireAfter?: string;
   /** The logical name of the resource, passed by the SDK for auto-naming. */
   __logicalName?: string;
   /**
@@ -80,6 +82,7 @@ export const INPUT_PROPERTIES = [
   "adoptKeyId",
   "rotateAfter",
   "rotateBefore",
+  "retireAfter",
 ] as const;
 
 const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName", "__autoNameSeed"]);

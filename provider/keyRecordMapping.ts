@@ -31,6 +31,8 @@ export interface CometApiKeyOutputs extends CometApiKeyInputs {
    * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
    */
   __allottedTotal?: number;
+  /** Keys this one replaced that are still in their grace period (see `retirement.ts`). */
+  retiredKeys?: { keyId: number; retiresAt: string }[];
 }
 
 /** The wire fields for declared inputs. */

@@ -121,12 +121,17 @@ export function rotationReason(
   schedule: RotationSchedule,
   createdAt: number,
   now: number,
+  graceSeconds?: number,
 ): string {
   const { dueAt } = rotationStatus(schedule, createdAt, now);
+  const old =
+    graceSeconds === undefined
+      ? "the old one deleted at the end of the update"
+      : `the old one retired at the end of the update: it keeps working for retireAfter ${formatDuration(graceSeconds)}`;
   return (
     `rotation due for key "${keyName}": created ${toIso(createdAt)}, rotateAfter ${formatDuration(schedule.rotateAfter)}, ` +
     `rotateBefore ${formatDuration(schedule.rotateBefore)}: due since ${toIso(dueAt)} (server time ${toIso(now)}); ` +
-    "replacing it with a new key (created first, the old one deleted at the end of the update)"
+    `replacing it with a new key (created first, ${old})`
   );
 }
 

@@ -111,6 +111,24 @@ export interface CometApiKeyArgs {
    * @example rotateBefore: "7d"
    */
   rotateBefore?: pulumi.Input<string>;
+  /**
+   * A grace period for replaced keys. When the key is replaced (a due rotation, a changed
+   * `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run:
+   * it keeps working this long (never past its own expiry), then the server refuses it; the next
+   * `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the
+   * resource still deletes its key at once. At least 1m.
+   * @default undefined: the old key is deleted at the end of the replacing run
+   * @example retireAfter: "24h"
+   */
+  retireAfter?: pulumi.Input<string>;
+}
+
+/** A key retired by a replacement (`retireAfter`), while it still works. */
+export interface RetiredKey {
+  /** The retired key's numeric id. */
+  keyId: number;
+  /** When it stops working (its expiry, ISO-8601 UTC). */
+  retiresAt: string;
 }
 
 /** A CometAPI API key. The resource id is the key's numeric id as a string. */
@@ -139,6 +157,13 @@ export class CometApiKey extends pulumi.dynamic.Resource {
   declare readonly rotateAfter: pulumi.Output<string | undefined>;
   /** The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`). */
   declare readonly rotateBefore: pulumi.Output<string | undefined>;
+  /** The grace period for replaced keys as given, or undefined (replaced keys are deleted at once). */
+  declare readonly retireAfter: pulumi.Output<string | undefined>;
+  /**
+   * Keys this one replaced that still work (their grace is not over), as the last `pulumi up`
+   * found them: their ids and when they stop working. A retirement shows here from the run after it.
+   */
+  declare readonly retiredKeys: pulumi.Output<RetiredKey[] | undefined>;
   /** The key's numeric id in CometAPI. */
   declare readonly keyId: pulumi.Output<number>;
   /** The key as callers use it (`sk-…`): a Pulumi secret. */
@@ -172,9 +197,11 @@ export class CometApiKey extends pulumi.dynamic.Resource {
       adoptKeyId: args.adoptKeyId,
       rotateAfter: args.rotateAfter,
       rotateBefore: args.rotateBefore,
+      retireAfter: args.retireAfter,
       __logicalName: name,
       // The auto-name's suffix derives from this: what the preview shows is what `up` creates.
       __autoNameSeed: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      retiredKeys: undefined,
       keyId: undefined,
       key: undefined,
       maskedKey: undefined,

@@ -29,4 +29,4 @@ export {
   getApiKeys,
   getApiKeysOutput,
 } from "./apiKeyLookups.js";
-export { CometApiKey, type CometApiKeyArgs, type KeyStatus } from "./cometApiKey.js";
+export { CometApiKey, type CometApiKeyArgs, type KeyStatus, type RetiredKey } from "./cometApiKey.js";

@@ -2,6 +2,8 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
@@ -105,6 +107,14 @@ export class ApiKey extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly remainingQuota: pulumi.Output<number>;
     /**
+     * The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).
+     */
+    declare public readonly retireAfter: pulumi.Output<string | undefined>;
+    /**
+     * Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.
+     */
+    declare public /*out*/ readonly retiredKeys: pulumi.Output<outputs.RetiredKey[] | undefined>;
+    /**
      * The rotation lifetime as given, or undefined when the key does not rotate.
      */
     declare public readonly rotateAfter: pulumi.Output<string | undefined>;
@@ -145,6 +155,7 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["models"] = args?.models;
             resourceInputs["name"] = args?.name;
             resourceInputs["quota"] = args?.quota;
+            resourceInputs["retireAfter"] = args?.retireAfter;
             resourceInputs["rotateAfter"] = args?.rotateAfter;
             resourceInputs["rotateBefore"] = args?.rotateBefore;
             resourceInputs["unlimitedQuota"] = (args?.unlimitedQuota) ?? false;
@@ -154,6 +165,7 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["keyId"] = undefined /*out*/;
             resourceInputs["maskedKey"] = undefined /*out*/;
             resourceInputs["remainingQuota"] = undefined /*out*/;
+            resourceInputs["retiredKeys"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["usedQuota"] = undefined /*out*/;
         } else {
@@ -172,6 +184,8 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["quota"] = undefined /*out*/;
             resourceInputs["remainingQuota"] = undefined /*out*/;
+            resourceInputs["retireAfter"] = undefined /*out*/;
+            resourceInputs["retiredKeys"] = undefined /*out*/;
             resourceInputs["rotateAfter"] = undefined /*out*/;
             resourceInputs["rotateBefore"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
@@ -225,6 +239,10 @@ export interface ApiKeyArgs {
      * The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
      */
     quota?: pulumi.Input<number | undefined>;
+    /**
+     * A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
+     */
+    retireAfter?: pulumi.Input<string | undefined>;
     /**
      * Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
      */

@@ -6,6 +6,9 @@
  * preview is quiet again.
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import * as pulumiRuntime from "@pulumi/pulumi";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -141,6 +144,127 @@ describe("scheduled rotation through the engine", () => {
     const after = await stack.preview();
     expect(after.changeSummary).toEqual({ same: 3 });
     expect(after.stdout).not.toMatch(/rotation due/);
+  });
+
+  it("with retireAfter, a consumer in another stack keeps working until the grace ends; the next up deletes the old key", async () => {
+    const backendDir = mkdtempSync(join(tmpdir(), "cometapi-retire-"));
+    const connection = emulatorConnection(emulator);
+    const producerName = `producer-${process.pid}`;
+    const producer = await createInlineStack(
+      "cometapi-rotation",
+      async () => {
+        const api = new CometApiKey("api", {
+          name: "retiring-api",
+          quota: 1_000_000,
+          models: ["gpt-4o-mini"],
+          rotateAfter: "30d",
+          rotateBefore: "2d",
+          retireAfter: "24h",
+        });
+        const consumer = new KeyConsumer("consumer", api.key);
+        return {
+          keyId: api.keyId,
+          key: api.key,
+          retiredKeys: api.retiredKeys,
+          consumerFingerprint: consumer.fingerprint,
+        };
+      },
+      { ...connection, backendDir, stackName: producerName },
+    );
+    // The consumer outside the stack: reads the key through a stack reference at its own `up`.
+    const outside = await createInlineStack(
+      "cometapi-consumer",
+      async () => {
+        const ref = new pulumiRuntime.StackReference(`organization/cometapi-rotation/${producerName}`);
+        return { key: ref.getOutput("key") };
+      },
+      { ...connection, backendDir },
+    );
+    const timeline: string[] = [];
+    const at = async (event: string) => {
+      const now = new Date((await emulator.control.now()) * 1000).toISOString().replace(".000", "");
+      timeline.push(`${now}  ${event}`);
+    };
+    try {
+      const first = await producer.stack.up();
+      const oldId = first.outputs.keyId?.value as number;
+      const oldKey = first.outputs.key?.value as string;
+      await at(`up: key ${oldId} created`);
+      const read = await outside.stack.up();
+      const outsideKey = read.outputs.key?.value as string;
+      expect(outsideKey).toBe(oldKey);
+      expect(await chat(outsideKey)).toBe(200);
+      await at(`other stack: up, reads key ${oldId} through the stack reference; a call with it: 200`);
+
+      // Rotation due (server clock): the new key is created, the consumer in the stack updated, the
+      // old key retired instead of deleted.
+      await emulator.control.advanceClock(28 * DAY + 3_600);
+      const ops: string[] = [];
+      const onEvent = (e: EngineEvent) => {
+        const meta = e.resourcePreEvent?.metadata;
+        if (meta && meta.type !== "pulumi:pulumi:Stack" && !meta.type.startsWith("pulumi:providers:"))
+          ops.push(`${meta.op} ${meta.urn.split("::").pop()}`);
+      };
+      const rotated = await producer.stack.up({ onEvent });
+      console.log(`up of a due rotation with retireAfter:\n${rotated.stdout}`);
+      expect(ops).toEqual([
+        "create-replacement api",
+        "replace api",
+        "update consumer",
+        "delete-replaced api",
+      ]);
+      const newId = rotated.outputs.keyId?.value as number;
+      const newKey = rotated.outputs.key?.value as string;
+      expect(newId).not.toBe(oldId);
+      expect(rotated.outputs.consumerFingerprint?.value).toBe(fingerprint(newKey));
+      expect(rotated.stdout).toContain(
+        "replacing it with a new key (created first, the old one retired at the end of the update: it keeps working for retireAfter 1d)",
+      );
+      expect(rotated.stdout).toContain(`key ${oldId} retired (replaced by key ${newId}, retireAfter 1d)`);
+      const retired = (await emulator.control.keys()).find((k) => k.id === oldId);
+      const serverNow = await emulator.control.now();
+      expect(retired?.expired_time).toBeGreaterThan(serverNow + 24 * 3_600 - 60);
+      expect(retired?.expired_time).toBeLessThanOrEqual(serverNow + 24 * 3_600);
+      await at(
+        `up: key ${newId} created, consumer in the stack updated, key ${oldId} retired until ${new Date((retired?.expired_time ?? 0) * 1000).toISOString().replace(".000", "")}`,
+      );
+      // Two valid keys, never zero: the other stack still holds the old one.
+      expect(await chat(outsideKey)).toBe(200);
+      expect(await chat(newKey)).toBe(200);
+      await at(`other stack (not re-run): a call with key ${oldId}: 200`);
+
+      // A run during the grace lists the retired key and leaves it alone.
+      await emulator.control.advanceClock(12 * 3_600);
+      const during = await producer.stack.up();
+      expect(during.outputs.retiredKeys?.value).toEqual([
+        {
+          keyId: oldId,
+          retiresAt: new Date((retired?.expired_time ?? 0) * 1000).toISOString().replace(".000", ""),
+        },
+      ]);
+      expect(await chat(outsideKey)).toBe(200);
+      await at(`up: retiredKeys lists key ${oldId}; a call with it: 200`);
+
+      // Grace over: the server refuses the old key without any run; the other stack's next up switches.
+      await emulator.control.advanceClock(12 * 3_600 + 5);
+      expect(await chat(outsideKey)).toBe(401);
+      await at(`grace over: a call with key ${oldId}: 401`);
+      const switched = await outside.stack.up();
+      expect(switched.outputs.key?.value).toBe(newKey);
+      expect(await chat(newKey)).toBe(200);
+      await at(`other stack: up, reads key ${newId}; a call with it: 200`);
+
+      // The next up of the producer deletes the retired key.
+      const cleaned = await producer.stack.up();
+      expect(cleaned.outputs.retiredKeys).toBeUndefined();
+      expect((await emulator.control.keys()).map((k) => k.id)).toEqual([newId]);
+      await at(`up: key ${oldId} deleted; keys on the server: ${newId}`);
+      console.log(`retirement timeline (server clock):\n${timeline.join("\n")}`);
+    } finally {
+      await outside.cleanup();
+      await producer.cleanup();
+      rmSync(backendDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -99,7 +99,14 @@ describe("the description of ApiKey", () => {
   });
 
   it("check rejects a value of the wrong type for every input, naming the input", async () => {
-    const wrong = { string: 42, integer: "many", number: "many", boolean: "yes", "string[]": "a,b" } as const;
+    const wrong = {
+      string: 42,
+      integer: "many",
+      number: "many",
+      boolean: "yes",
+      "string[]": "a,b",
+      "retiredKey[]": "x",
+    } as const;
     for (const p of API_KEY_PROPERTIES.filter((x) => x.inputDoc !== undefined)) {
       const news = { name: "typed", quota: 1, [p.name]: wrong[p.type] };
       const { failures } = await createCometApiKeyProvider().check({}, news);
@@ -117,6 +124,7 @@ describe("the description of ApiKey", () => {
       number: "number",
       boolean: "boolean",
       "string[]": "string[]",
+      "retiredKey[]": "RetiredKey[]",
     };
     // Where the TypeScript SDK is deliberately richer than the schema (stated here, not hidden).
     const inputOverride: Record<string, string> = { expiresAt: "pulumi.Input<string | number>" };

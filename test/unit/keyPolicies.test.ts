@@ -71,4 +71,24 @@ describe("cometApiKeyPolicies", () => {
   it("does not judge what is not known (a string where a number belongs is the SDK's unknown)", () => {
     expect(judge(DYNAMIC_KEY_TYPE, { ...good, quota: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })).toEqual([]);
   });
+  it("limits the grace of replaced keys (retireAfter) to maxGraceHours, and judges no key without one", () => {
+    expect(judge(DYNAMIC_KEY_TYPE, { ...good, retireAfter: "7d" })).toEqual([]);
+    expect(judge(DYNAMIC_KEY_TYPE, { ...good, retireAfter: "8d" })).toEqual([
+      'cometapi-max-grace: retireAfter "8d" is longer than 168h (maxGraceHours 168): a replaced key would keep working that long',
+    ]);
+    expect(
+      judge(
+        DYNAMIC_KEY_TYPE,
+        { ...good, retireAfter: "25h" },
+        { "cometapi-max-grace": { maxGraceHours: 24 } },
+      ),
+    ).toHaveLength(1);
+    expect(
+      judge(
+        NATIVE_KEY_TYPE,
+        { ...good, retireAfter: "24h" },
+        { "cometapi-max-grace": { maxGraceHours: 24 } },
+      ),
+    ).toEqual([]);
+  });
 });

@@ -45,6 +45,10 @@ type ApiKey struct {
 	Quota pulumi.IntPtrOutput `pulumi:"quota"`
 	// Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
 	RemainingQuota pulumi.IntOutput `pulumi:"remainingQuota"`
+	// The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).
+	RetireAfter pulumi.StringPtrOutput `pulumi:"retireAfter"`
+	// Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.
+	RetiredKeys RetiredKeyArrayOutput `pulumi:"retiredKeys"`
 	// The rotation lifetime as given, or undefined when the key does not rotate.
 	RotateAfter pulumi.StringPtrOutput `pulumi:"rotateAfter"`
 	// The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).
@@ -137,6 +141,8 @@ type apiKeyArgs struct {
 	Name *string `pulumi:"name"`
 	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota *int `pulumi:"quota"`
+	// A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
+	RetireAfter *string `pulumi:"retireAfter"`
 	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
 	RotateAfter *string `pulumi:"rotateAfter"`
 	// The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
@@ -165,6 +171,8 @@ type ApiKeyArgs struct {
 	Name pulumi.StringPtrInput
 	// The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
 	Quota pulumi.IntPtrInput
+	// A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
+	RetireAfter pulumi.StringPtrInput
 	// Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
 	RotateAfter pulumi.StringPtrInput
 	// The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
@@ -283,6 +291,16 @@ func (o ApiKeyOutput) Quota() pulumi.IntPtrOutput {
 // Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
 func (o ApiKeyOutput) RemainingQuota() pulumi.IntOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.IntOutput { return v.RemainingQuota }).(pulumi.IntOutput)
+}
+
+// The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).
+func (o ApiKeyOutput) RetireAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ApiKey) pulumi.StringPtrOutput { return v.RetireAfter }).(pulumi.StringPtrOutput)
+}
+
+// Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.
+func (o ApiKeyOutput) RetiredKeys() RetiredKeyArrayOutput {
+	return o.ApplyT(func(v *ApiKey) RetiredKeyArrayOutput { return v.RetiredKeys }).(RetiredKeyArrayOutput)
 }
 
 // The rotation lifetime as given, or undefined when the key does not rotate.

@@ -210,9 +210,64 @@ func (o GroupSummaryArrayOutput) Index(i pulumi.IntInput) GroupSummaryOutput {
 	}).(GroupSummaryOutput)
 }
 
+// A key retired by a replacement (`retireAfter`), while it still works.
+type RetiredKey struct {
+	// The retired key's numeric id.
+	KeyId int `pulumi:"keyId"`
+	// When it stops working (its expiry, ISO-8601 UTC).
+	RetiresAt string `pulumi:"retiresAt"`
+}
+
+// A key retired by a replacement (`retireAfter`), while it still works.
+type RetiredKeyOutput struct{ *pulumi.OutputState }
+
+func (RetiredKeyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RetiredKey)(nil)).Elem()
+}
+
+func (o RetiredKeyOutput) ToRetiredKeyOutput() RetiredKeyOutput {
+	return o
+}
+
+func (o RetiredKeyOutput) ToRetiredKeyOutputWithContext(ctx context.Context) RetiredKeyOutput {
+	return o
+}
+
+// The retired key's numeric id.
+func (o RetiredKeyOutput) KeyId() pulumi.IntOutput {
+	return o.ApplyT(func(v RetiredKey) int { return v.KeyId }).(pulumi.IntOutput)
+}
+
+// When it stops working (its expiry, ISO-8601 UTC).
+func (o RetiredKeyOutput) RetiresAt() pulumi.StringOutput {
+	return o.ApplyT(func(v RetiredKey) string { return v.RetiresAt }).(pulumi.StringOutput)
+}
+
+type RetiredKeyArrayOutput struct{ *pulumi.OutputState }
+
+func (RetiredKeyArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RetiredKey)(nil)).Elem()
+}
+
+func (o RetiredKeyArrayOutput) ToRetiredKeyArrayOutput() RetiredKeyArrayOutput {
+	return o
+}
+
+func (o RetiredKeyArrayOutput) ToRetiredKeyArrayOutputWithContext(ctx context.Context) RetiredKeyArrayOutput {
+	return o
+}
+
+func (o RetiredKeyArrayOutput) Index(i pulumi.IntInput) RetiredKeyOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RetiredKey {
+		return vs[0].([]RetiredKey)[vs[1].(int)]
+	}).(RetiredKeyOutput)
+}
+
 func init() {
 	pulumi.RegisterOutputType(ApiKeySummaryOutput{})
 	pulumi.RegisterOutputType(ApiKeySummaryArrayOutput{})
 	pulumi.RegisterOutputType(GroupSummaryOutput{})
 	pulumi.RegisterOutputType(GroupSummaryArrayOutput{})
+	pulumi.RegisterOutputType(RetiredKeyOutput{})
+	pulumi.RegisterOutputType(RetiredKeyArrayOutput{})
 }

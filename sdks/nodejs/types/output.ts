@@ -85,3 +85,17 @@ export interface GroupSummary {
     ratio?: number;
 }
 
+/**
+ * A key retired by a replacement (`retireAfter`), while it still works.
+ */
+export interface RetiredKey {
+    /**
+     * The retired key's numeric id.
+     */
+    keyId: number;
+    /**
+     * When it stops working (its expiry, ISO-8601 UTC).
+     */
+    retiresAt: string;
+}
+

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = ['ApiKeyArgs', 'ApiKey']
 
@@ -28,6 +29,7 @@ class ApiKeyArgs:
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 retire_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None):
@@ -43,6 +45,7 @@ class ApiKeyArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] models: Model ids the key may call; each without commas or spaces, each once. Compared as a set.
         :param pulumi.Input[_builtins.str] name: Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
         :param pulumi.Input[_builtins.int] quota: The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+        :param pulumi.Input[_builtins.str] retire_after: A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
         :param pulumi.Input[_builtins.str] rotate_after: Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
         :param pulumi.Input[_builtins.str] rotate_before: The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
         :param pulumi.Input[_builtins.bool] unlimited_quota: No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
@@ -71,6 +74,8 @@ class ApiKeyArgs:
             pulumi.set(__self__, "name", name)
         if quota is not None:
             pulumi.set(__self__, "quota", quota)
+        if retire_after is not None:
+            pulumi.set(__self__, "retire_after", retire_after)
         if rotate_after is not None:
             pulumi.set(__self__, "rotate_after", rotate_after)
         if rotate_before is not None:
@@ -189,6 +194,18 @@ class ApiKeyArgs:
         pulumi.set(self, "quota", value)
 
     @_builtins.property
+    @pulumi.getter(name="retireAfter")
+    def retire_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
+        """
+        return pulumi.get(self, "retire_after")
+
+    @retire_after.setter
+    def retire_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "retire_after", value)
+
+    @_builtins.property
     @pulumi.getter(name="rotateAfter")
     def rotate_after(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -240,6 +257,7 @@ class ApiKey(pulumi.CustomResource):
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 retire_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -258,6 +276,7 @@ class ApiKey(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] models: Model ids the key may call; each without commas or spaces, each once. Compared as a set.
         :param pulumi.Input[_builtins.str] name: Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.
         :param pulumi.Input[_builtins.int] quota: The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.
+        :param pulumi.Input[_builtins.str] retire_after: A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.
         :param pulumi.Input[_builtins.str] rotate_after: Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server's: its `created_time` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
         :param pulumi.Input[_builtins.str] rotate_before: The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.
         :param pulumi.Input[_builtins.bool] unlimited_quota: No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
@@ -295,6 +314,7 @@ class ApiKey(pulumi.CustomResource):
                  models: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  quota: pulumi.Input[Optional[_builtins.int]] = None,
+                 retire_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_after: pulumi.Input[Optional[_builtins.str]] = None,
                  rotate_before: pulumi.Input[Optional[_builtins.str]] = None,
                  unlimited_quota: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -322,6 +342,7 @@ class ApiKey(pulumi.CustomResource):
             __props__.__dict__["models"] = models
             __props__.__dict__["name"] = name
             __props__.__dict__["quota"] = quota
+            __props__.__dict__["retire_after"] = retire_after
             __props__.__dict__["rotate_after"] = rotate_after
             __props__.__dict__["rotate_before"] = rotate_before
             if unlimited_quota is None:
@@ -333,6 +354,7 @@ class ApiKey(pulumi.CustomResource):
             __props__.__dict__["key_id"] = None
             __props__.__dict__["masked_key"] = None
             __props__.__dict__["remaining_quota"] = None
+            __props__.__dict__["retired_keys"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["used_quota"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["key"])
@@ -374,6 +396,8 @@ class ApiKey(pulumi.CustomResource):
         __props__.__dict__["name"] = None
         __props__.__dict__["quota"] = None
         __props__.__dict__["remaining_quota"] = None
+        __props__.__dict__["retire_after"] = None
+        __props__.__dict__["retired_keys"] = None
         __props__.__dict__["rotate_after"] = None
         __props__.__dict__["rotate_before"] = None
         __props__.__dict__["status"] = None
@@ -506,6 +530,22 @@ class ApiKey(pulumi.CustomResource):
         Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).
         """
         return pulumi.get(self, "remaining_quota")
+
+    @_builtins.property
+    @pulumi.getter(name="retireAfter")
+    def retire_after(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).
+        """
+        return pulumi.get(self, "retire_after")
+
+    @_builtins.property
+    @pulumi.getter(name="retiredKeys")
+    def retired_keys(self) -> pulumi.Output[Optional[Sequence['outputs.RetiredKey']]]:
+        """
+        Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.
+        """
+        return pulumi.get(self, "retired_keys")
 
     @_builtins.property
     @pulumi.getter(name="rotateAfter")

@@ -17,6 +17,7 @@ from . import _utilities
 __all__ = [
     'ApiKeySummary',
     'GroupSummary',
+    'RetiredKey',
 ]
 
 @pulumi.output_type
@@ -230,5 +231,58 @@ class GroupSummary(dict):
         The group's price multiplier; absent for `auto` (the service picks a group per request).
         """
         return pulumi.get(self, "ratio")
+
+
+@pulumi.output_type
+class RetiredKey(dict):
+    """
+    A key retired by a replacement (`retireAfter`), while it still works.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "keyId":
+            suggest = "key_id"
+        elif key == "retiresAt":
+            suggest = "retires_at"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in RetiredKey. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        RetiredKey.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        RetiredKey.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 key_id: _builtins.int,
+                 retires_at: _builtins.str):
+        """
+        A key retired by a replacement (`retireAfter`), while it still works.
+
+        :param _builtins.int key_id: The retired key's numeric id.
+        :param _builtins.str retires_at: When it stops working (its expiry, ISO-8601 UTC).
+        """
+        pulumi.set(__self__, "key_id", key_id)
+        pulumi.set(__self__, "retires_at", retires_at)
+
+    @_builtins.property
+    @pulumi.getter(name="keyId")
+    def key_id(self) -> _builtins.int:
+        """
+        The retired key's numeric id.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter(name="retiresAt")
+    def retires_at(self) -> _builtins.str:
+        """
+        When it stops working (its expiry, ISO-8601 UTC).
+        """
+        return pulumi.get(self, "retires_at")
 
 
