@@ -181,9 +181,9 @@ describe("README commands", () => {
           const onLine = section.split("\n").some((line) => line.replace(/\s+#.*$/, "").trim() === command);
           if (!inSpan && !onLine) continue;
           shown++;
-          expect(section.replace(/\s+/g, " "), `${page}: the section showing ${command}`).toContain(
-            NOT_RUN_NOTE,
-          );
+          const heading = section.split("\n", 1)[0];
+          const marked = section.replace(/\s+/g, " ").includes(NOT_RUN_NOTE);
+          expect(marked, `${page}, section "${heading}": say "${NOT_RUN_NOTE}" for ${command}`).toBe(true);
         }
       }
       expect(shown, command).toBeGreaterThan(0);
