@@ -12,6 +12,7 @@
  * - `npm ci` then `npm pack` (in the copy of the repository, no `node_modules/.bin` on PATH)
  * - `npm install ./pulumi-cometapi-0.1.0.tgz @pulumi/pulumi` (in the program's folder)
  * - `npx cometapi-emulator` (the installed bin)
+ * And from docs/: `npm run schema` (in the copy, it writes the committed schema.json and docs/reference.md).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -61,6 +62,11 @@ async function run(cmd: string, args: string[], cwd: string, env: NodeJS.Process
   }
 }
 
+/** What a fresh clone's shell has: no COMETAPI_*, no vitest, no `node_modules/.bin` of ours on PATH. */
+function cleanCopyEnv(): NodeJS.ProcessEnv {
+  return { ...cleanEnv(), PATH: withoutNodeModulesBins(process.env.PATH ?? "") };
+}
+
 /** Packs a clean copy of the working tree; returns the tarball's path and npm's file list. */
 async function packCleanCopy(dest: string): Promise<{ tarball: string; files: string[]; size: number }> {
   const copy = join(dest, "clone");
@@ -81,7 +87,7 @@ async function packCleanCopy(dest: string): Promise<{ tarball: string; files: st
   }
   // As the README's Install says, on a fresh clone: `npm ci` (the build tools), then `npm pack`.
   // No PATH entry of ours: `npm pack` alone would fail with "tsc: not found".
-  const env = { ...cleanEnv(), PATH: withoutNodeModulesBins(process.env.PATH ?? "") };
+  const env = cleanCopyEnv();
   await run("npm", ["ci"], copy, env);
   const out = await run("npm", ["pack", "--json", "--pack-destination", dest], copy, env);
   const [packed] = JSON.parse(out.slice(out.indexOf("["))) as {
@@ -205,6 +211,17 @@ describe("npm pack on a clean copy", () => {
       expect(packed.files, file).toContain(file);
     }
     expect(packed.files.filter((f) => f.startsWith("test/") || f.startsWith("dist/test/"))).toEqual([]);
+  });
+
+  it("`npm run schema` there writes the committed schema.json and docs/reference.md", async () => {
+    const copy = join(scratch, "clone");
+    const generated = ["schema.json", join("docs", "reference.md")];
+    // Removed first, so only what the command writes can match.
+    for (const file of generated) rmSync(join(copy, file));
+    await run("npm", ["run", "schema"], copy, cleanCopyEnv());
+    for (const file of generated) {
+      expect(readFileSync(join(copy, file), "utf8"), file).toBe(readFileSync(join(root, file), "utf8"));
+    }
   });
 
   it("is the tarball the README's Install section names", () => {

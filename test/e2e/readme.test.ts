@@ -1,12 +1,14 @@
 /**
- * The documented commands, run: every `pulumi …` line of the ```sh blocks of README.md and docs/, in order,
+ * The documented commands, run: every `pulumi …` line of the blocks of README.md and docs/, in order,
  * from the repository root (the quickstart) against a fresh emulator, with only the placeholders
  * filled in (`<token>`, the base URL, the user id); `npm run plugin:archive` runs where it stands,
- * before the `pulumi plugin install` of its archive (into this test's own PULUMI_HOME). And `npm run test:live` without a token
+ * before the `pulumi plugin install` of its archive (into this test's own PULUMI_HOME). Then, on the same
+ * stack, the `pulumi …` commands the docs write inline in their prose (INLINE_PULUMI_COMMANDS, in a
+ * deliberate order, not the document's). And `npm run test:live` without a token
  * refuses to run. See test/unit/readme.test.ts for the table of every other command.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator";
 import { localBackendEnv, repoRoot } from "../../engine/localEngine";
 import { pluginVersion } from "../support/pluginArchive";
-import { readmeCommands } from "../unit/readmeCommands";
+import { INLINE_PULUMI_COMMANDS, readmeCommands } from "../unit/readmeCommands";
 
 const exec = promisify(execFile);
 
@@ -53,8 +55,20 @@ describe("README commands, run", () => {
         .replace("<token>", emulator.accessToken)
         .replace("https://api.cometapi.com", emulator.url)
         .replace(/cometapi:userId \d+$/, `cometapi:userId ${emulator.userId}`);
-    const run = async (command: string) =>
-      (await exec("bash", ["-c", command], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    const run = async (command: string, cwd = root) =>
+      (
+        await exec("bash", ["-c", command], { cwd, env, maxBuffer: 16 * 1024 * 1024 }).catch(
+          (error: { stdout?: string; stderr?: string }) => {
+            throw new Error(`${command} failed:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+          },
+        )
+      ).stdout;
+    // `pulumi import` writes the resource's code in the project's language; the TypeScript language
+    // host of this toolchain cannot (GenerateProgram is not implemented), so the import runs as a YAML
+    // user would run it (docs/native-plugin.md), in an empty YAML project with the same connection.
+    const yamlProject = join(scratch, "yaml");
+    mkdirSync(yamlProject);
+    writeFileSync(join(yamlProject, "Pulumi.yaml"), "name: readme-import\nruntime: yaml\n");
     try {
       await run(`pulumi stack init ${stackName}`);
       const out = new Map<string, string>();
@@ -84,8 +98,54 @@ describe("README commands, run", () => {
       );
       expect(policy).toMatch(/\+ 3 to create/);
       expect(await emulator.control.keys()).toEqual([]);
+
+      // The inline commands, each run as written with its placeholders filled: `<urn>` is the
+      // `backend` key's URN, `<id>` the user id in the configuration and that key's id in the import.
+      const backend = async () => {
+        const state = JSON.parse(await run("pulumi stack export")) as {
+          deployment: { resources?: { urn: string; outputs?: { keyId?: unknown } }[] };
+        };
+        const found = state.deployment.resources?.find((r) => r.urn.endsWith("::backend"));
+        return found === undefined ? undefined : { urn: found.urn, keyId: String(found.outputs?.keyId) };
+      };
+      let keyId = "";
+      const inline = new Map<string, string>();
+      for (const command of INLINE_PULUMI_COMMANDS) {
+        let filled = command;
+        if (filled.includes("<urn>")) {
+          const found = await backend();
+          expect(found, `the backend key before ${command}`).toBeDefined();
+          keyId = found?.keyId ?? "";
+          filled = filled.replace("<urn>", found?.urn ?? "");
+        }
+        const id = command.includes("cometapi:userId") ? String(emulator.userId) : keyId;
+        filled = filled.replace("<id>", id).replace("<name>", "imported");
+        expect(filled, "an unfilled placeholder").not.toMatch(/<[a-z-]+>/);
+        if (!command.startsWith("pulumi import ")) {
+          inline.set(command, await run(filled));
+          continue;
+        }
+        await run(`pulumi stack init ${stackName}`, yamlProject);
+        await run(`pulumi config set --secret cometapi:accessToken ${emulator.accessToken}`, yamlProject);
+        await run(`pulumi config set cometapi:baseUrl ${emulator.url}`, yamlProject);
+        await run(`pulumi config set cometapi:userId ${emulator.userId}`, yamlProject);
+        inline.set(command, await run(filled, yamlProject));
+        // `pulumi import` protects what it imports.
+        await run("pulumi state unprotect --all --yes", yamlProject);
+        expect(await run("pulumi destroy", yamlProject), "the imported key, deleted").toMatch(
+          /cometapi:index:ApiKey imported deleted/,
+        );
+      }
+      expect(inline.get("pulumi preview --diff")).toMatch(/\+ 3 to create/);
+      expect(inline.get("pulumi up --parallel 100")).toMatch(/\+ 3 created/);
+      expect(inline.get("pulumi up --replace <urn>")).toMatch(/\+-1 replaced/);
+      expect(inline.get("pulumi refresh --run-program")).toMatch(/3 unchanged/);
+      expect(inline.get("pulumi import cometapi:index:ApiKey <name> <id>")).toMatch(/= 1 imported/);
+      expect(inline.get("pulumi destroy --run-program")).toMatch(/- 2 deleted/);
+      expect(await emulator.control.keys()).toEqual([]);
     } finally {
       await run(`pulumi stack rm --yes --force ${stackName}`).catch(() => undefined);
+      await run(`pulumi stack rm --yes --force ${stackName}`, yamlProject).catch(() => undefined);
       rmSync(join(root, `Pulumi.${stackName}.yaml`), { force: true });
       rmSync(scratch, { recursive: true, force: true });
       await emulator.close();
