@@ -24,6 +24,8 @@ interface RunBy {
 }
 
 const KNOWN: Record<string, RunBy> = {
+  'curl -X DELETE -H "Authorization: $COMETAPI_ACCESS_TOKEN" -H "New-Api-User: $COMETAPI_USER_ID" "$COMETAPI_BASE_URL/api/token/<id>"':
+    { file: "test/integration/docs/cleanupCommand.test.ts", marker: 'exec("bash", ["-c", command]' },
   "npm run demo": { file: "test/e2e/demo.test.ts", marker: 'join(repoRoot(), "dist", "demo", "demo.js")' },
   "npm test": { file: ".ci/run", marker: "npm test" },
   "npm run demo -- --keep": { file: "test/e2e/demo.test.ts", marker: 'startDemo(["--keep"]' },

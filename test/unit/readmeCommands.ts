@@ -79,5 +79,6 @@ export const INLINE_PULUMI_COMMANDS = [
   "pulumi refresh --run-program",
   "pulumi state delete <urn>",
   "pulumi import cometapi:index:ApiKey <name> <id>",
+  "pulumi config set cometapi:checkAccount false",
   "pulumi destroy --run-program",
 ];
