@@ -7,9 +7,12 @@
  *
  * The limiter windows run on the EMULATOR clock. To keep CI time bounded, the test moves that
  * clock forward by 30 s every real second while the engine runs (a 180 s window passes in ~6 s of
- * real time); the provider only ever sees 429s without Retry-After, exactly as from new-api, and
- * must pace itself through them. Without the advance the same run would take several real minutes
- * per window. The clock advance changes nothing else (no key here expires).
+ * real time). So the emulator plays the build whose 429s carry no Retry-After (new-api-2026-03):
+ * the provider must pace itself through them. Upstream 2026-08 sends Retry-After, the window's
+ * full length in real seconds, which the provider honours, so on that profile the same run takes
+ * several real minutes per window whatever the emulator's clock says (its Retry-After handling is
+ * tested in test/integration/provider/errorWording.test.ts and rateLimit.test.ts). The clock
+ * advance changes nothing else (no key here expires).
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -70,7 +73,7 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator({ rateLimits: { ...DEFAULT_RATE_LIMITS } });
+  emu = await startEmulator({ serverProfile: "new-api-2026-03", rateLimits: { ...DEFAULT_RATE_LIMITS } });
   engine = await createInlineStack("cometapi-load", program, emulatorConnection(emu));
 });
 

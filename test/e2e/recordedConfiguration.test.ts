@@ -109,10 +109,11 @@ describe("a recorded configuration that no longer works", () => {
       "name: cometapi-recorded-yaml\nruntime: yaml\nresources:\n  svc:\n    type: cometapi:index:ApiKey\n" +
         "    properties:\n      quota: 100\n",
     );
+    let engine: EngineStack | undefined;
     try {
       await recordedConfigurationScenario(async (emu) => {
         const connection = emulatorConnection(emu);
-        const engine = await createLocalProgramStack(workDir, {
+        engine = await createLocalProgramStack(workDir, {
           envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
           config: connection.config,
         });
@@ -120,6 +121,8 @@ describe("a recorded configuration that no longer works", () => {
         return engine;
       }, keep);
     } finally {
+      // The stack is removed while its project folder exists (`pulumi stack rm` runs there).
+      await engine?.cleanup({ destroy: false });
       rmSync(workDir, { recursive: true, force: true });
     }
   });
