@@ -104,6 +104,16 @@ export const SWITCHES = {
    */
   fullUpdateAppliesStatus: defaulted(yesNo, false, "a full PUT also sets status, omitted = 0 ([docs])"),
   /**
+   * A full PUT leaves `expired_time` as it was: a build or fork that cannot move a key's expiry on
+   * update (none of the real builds we know). The provider must notice it from the answer.
+   * @default false @example startEmulator({ updateKeepsExpiry: true })
+   */
+  updateKeepsExpiry: defaulted(
+    yesNo,
+    false,
+    "a full PUT leaves expired_time as it was (a build that cannot move expiry)",
+  ),
+  /**
    * Refuse a non-empty `group` not in `groups` on create/update ([docs]).
    * @default false @example startEmulator({ groupCheck: true })
    */

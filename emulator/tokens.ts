@@ -359,7 +359,7 @@ export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
     const groupRefused = checkGroup(ctx, body.group);
     if (groupRefused) return groupRefused;
     rec.name = body.name;
-    rec.expired_time = body.expired_time;
+    if (!ctx.switches.updateKeepsExpiry) rec.expired_time = body.expired_time;
     rec.remain_quota = body.remain_quota;
     rec.unlimited_quota = body.unlimited_quota;
     rec.model_limits_enabled = body.model_limits_enabled;

@@ -548,7 +548,20 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       expiredTime: end,
     };
     const applied = await s.client.updateKey(live.id, fields, live.status);
-    s.snapshot.remember(await keepUsage(s, applied, fields, live.usedQuota));
+    let record = await keepUsage(s, applied, fields, live.usedQuota);
+    // The answer is the fact: a server that did not take the grace's end as the key's expiry
+    // cannot end the grace on its own, so the key is disabled now (a later run deletes it).
+    if (record.expiredTime !== end) {
+      record = (await s.client.setKeyStatus(live.id, WireKeyStatus.disabled)) ?? {
+        ...record,
+        status: WireKeyStatus.disabled,
+      };
+      console.error(
+        `key ${live.id}: the service did not take ${toIso(end)} as its expiry, so it could not stop the key ` +
+          "at the end of its grace; the key is disabled now instead, and the next `pulumi up` deletes it",
+      );
+    }
+    s.snapshot.remember(record);
   }
 
   /**

@@ -16,7 +16,7 @@
  * The successor's next run finds its retired keys by that marker among the caller's own keys, lists
  * them in the `retiredKeys` output while they live, and deletes them once their grace is over.
  */
-import type { ApiKeyRecord } from "./client.js";
+import { type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { isUnknown, toIso } from "./inputs.js";
 import type { Session } from "./session.js";
@@ -96,7 +96,10 @@ export function retiredKeysOf(
   const mine = records
     .filter((r) => r.id !== successorId && r.userId === callerId && retiredFor(r.name) === successorId)
     .sort((a, b) => a.id - b.id);
-  const over = mine.filter((r) => r.expiredTime !== -1 && r.expiredTime <= now);
+  // Disabled: a build that did not take the grace's end as the expiry (see `markRetired`).
+  const over = mine.filter(
+    (r) => r.status === WireKeyStatus.disabled || (r.expiredTime !== -1 && r.expiredTime <= now),
+  );
   const living = mine
     .filter((r) => !over.includes(r))
     .map((r) => ({ keyId: r.id, retiresAt: toIso(r.expiredTime) }));

@@ -90,6 +90,7 @@ describe("CLI", () => {
         "mask-keys",
         "name-limit",
         "full-update-applies-status",
+        "update-keeps-expiry",
         "group-check",
         "groups",
         "models",

@@ -157,6 +157,29 @@ describe("retirement of replaced keys", () => {
     expect(await serverKey(old.id)).toBeUndefined();
   });
 
+  it("disables the old key at once when the service does not take the grace's end as its expiry, and the next run deletes it", async () => {
+    // A build that cannot move a key's expiry on update: the answer shows the old expiry.
+    await emu.control.setSwitches({ updateKeepsExpiry: true });
+    const run1 = productionProvider(emu);
+    const old = await createKey(run1, args);
+    const run2 = productionProvider(emu);
+    const { inputs } = await run2.check(old.inputs, { __logicalName: "test", ...args });
+    const next = await run2.create(inputs);
+    const { printed } = await logged(() => run2.delete(old.id, old.outs));
+    expect(printed.join("\n")).toContain(`key ${old.id}: the service did not take`);
+    const retired = await serverKey(old.id);
+    expect(retired?.expired_time).toBe(-1);
+    expect(retired?.status).toBe(2);
+    // Never usable past a grace the server cannot end: it stops now, the successor works.
+    expect((await callModel(emu, old.outs.key as string)).status).toBe(401);
+    expect((await callModel(emu, next.outs.key as string)).status).toBe(200);
+
+    const run3 = productionProvider(emu);
+    const cleaned = await updateKey(run3, next.id, { outs: next.outs, inputs }, args);
+    expect(cleaned.outs.retiredKeys).toBeUndefined();
+    expect(await serverKey(old.id)).toBeUndefined();
+  });
+
   it("refuses a grace that is not a duration of at least 1m, naming the field", async () => {
     const p = productionProvider(emu);
     for (const [value, reason] of [
