@@ -570,18 +570,18 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
    * or, on a destroy (no successor), left to expire on their own.
    */
   async function handOverRetiredKeys(s: Session, keyId: number, successorId: number | undefined) {
-    const { living, over } = retiredKeysOf(
-      await listAllKeys(s),
-      keyId,
-      (await s.caller()).id,
-      s.client.serverNow(),
-    );
+    const { living, over } = await findRetired(s, keyId);
     for (const record of over) await deleteRetired(s, record.id);
     if (successorId === undefined) return;
     for (const { keyId: retiredId } of living) {
       const live = await s.snapshot.find(retiredId, { fresh: true });
       if (live) await markRetired(s, live, successorId, live.expiredTime);
     }
+  }
+
+  /** The caller's keys retired for key `keyId`, from a fresh listing (or the run's shared one). */
+  async function findRetired(s: Session, keyId: number, list = listAllKeys) {
+    return retiredKeysOf(await list(s), keyId, (await s.caller()).id, s.client.serverNow());
   }
 
   async function deleteRetired(s: Session, keyId: number): Promise<void> {
@@ -602,12 +602,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     const listed = Array.isArray(olds.retiredKeys) && olds.retiredKeys.length > 0;
     if (!listed && graceOf(news) === undefined) return false;
     const s = session();
-    const { living, over } = retiredKeysOf(
-      await listAllKeysShared(s),
-      Number(id),
-      (await s.caller()).id,
-      s.client.serverNow(),
-    );
+    const { living, over } = await findRetired(s, Number(id), listAllKeysShared);
     return over.length > 0 || !sameRetiredKeys(olds.retiredKeys, living);
   }
 
@@ -619,12 +614,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     grace: number | undefined,
   ): Promise<RetiredKey[]> {
     if (!(Array.isArray(listed) && listed.length > 0) && grace === undefined) return [];
-    const { living, over } = retiredKeysOf(
-      await listAllKeys(s),
-      keyId,
-      (await s.caller()).id,
-      s.client.serverNow(),
-    );
+    const { living, over } = await findRetired(s, keyId);
     for (const record of over) await deleteRetired(s, record.id);
     return living;
   }
