@@ -27,11 +27,15 @@ const config: ViteUserConfig = {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          // Fails the project when the `pulumi` CLI is missing (never a silent skip).
+          // Fails the project when the `pulumi` CLI is missing (never a silent skip), and builds the
+          // plugin archive once before any test installs it.
           globalSetup: ["test/support/e2e-global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // Two files at a time: an engine run spends much of its time waiting on its child
+          // processes. Each file has its own emulator, backend, PULUMI_HOME and stack names.
+          fileParallelism: true,
+          maxWorkers: 2,
         },
       },
       { test: { name: "live", include: ["test/live/**/*.test.ts"], testTimeout: 300_000 } },
