@@ -16,14 +16,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
-import {
-  createInlineStack,
-  createLocalProgramStack,
-  type EngineStack,
-  emulatorConnection,
-  repoRoot,
-} from "../support/engine";
-import { installPluginArchive, pathWithoutOurs } from "../support/pluginArchive";
+import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } from "../support/engine";
+import { createArchivePluginStack } from "../support/pluginArchive";
 
 const { CometApiKey } = createRequire(join(repoRoot(), "package.json"))("./dist/sdk/index.js") as typeof sdk;
 
@@ -131,11 +125,7 @@ describe.each(["typescript", "yaml"] as const)("through the %s front door", (doo
     } else {
       workDir = mkdtempSync(join(tmpdir(), "cometapi-e2e-identity-"));
       writeFileSync(join(workDir, "Pulumi.yaml"), YAML_PROGRAM);
-      engine = await createLocalProgramStack(workDir, {
-        envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
-        config: connection.config,
-      });
-      await installPluginArchive({ ...process.env, ...engine.envVars });
+      engine = await createArchivePluginStack(workDir, connection);
     }
   });
 

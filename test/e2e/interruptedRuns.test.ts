@@ -18,7 +18,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
-import { installPluginArchive, pathWithoutOurs } from "../support/pluginArchive";
+import { createArchivePluginStack } from "../support/pluginArchive";
 import { startPulumi, waitFor } from "../support/pulumiProcess";
 
 const execFileAsync = promisify(execFile);
@@ -58,11 +58,7 @@ const FRONT_DOORS: FrontDoor[] = [
       const cwd = mkdtempSync(join(tmpdir(), "cometapi-e2e-interrupted-"));
       writeFileSync(join(cwd, "Pulumi.yaml"), YAML_PROGRAM);
       const connection = emulatorConnection(emu);
-      const engine = await createLocalProgramStack(cwd, {
-        envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
-        config: connection.config,
-      });
-      await installPluginArchive({ ...process.env, ...engine.envVars });
+      const engine = await createArchivePluginStack(cwd, connection);
       return { engine, cwd, cleanup: () => rmSync(cwd, { recursive: true, force: true }) };
     },
   },

@@ -12,14 +12,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
 import type * as sdk from "../../sdk/index";
-import {
-  createInlineStack,
-  createLocalProgramStack,
-  type EngineStack,
-  emulatorConnection,
-  repoRoot,
-} from "../support/engine";
-import { installPluginArchive, pathWithoutOurs } from "../support/pluginArchive";
+import { createInlineStack, type EngineStack, emulatorConnection, repoRoot } from "../support/engine";
+import { createArchivePluginStack } from "../support/pluginArchive";
 
 const { CometApiKey } = createRequire(join(repoRoot(), "package.json"))("./dist/sdk/index.js") as typeof sdk;
 
@@ -113,11 +107,7 @@ describe("a recorded configuration that no longer works", () => {
     try {
       await recordedConfigurationScenario(async (emu) => {
         const connection = emulatorConnection(emu);
-        engine = await createLocalProgramStack(workDir, {
-          envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
-          config: connection.config,
-        });
-        await installPluginArchive({ ...process.env, ...engine.envVars });
+        engine = await createArchivePluginStack(workDir, connection);
         return engine;
       }, keep);
     } finally {

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator/index";
-import { createLocalProgramStack, type EngineStack, emulatorConnection } from "../support/engine";
-import { installPluginArchive, pathWithoutOurs } from "../support/pluginArchive";
+import { type EngineStack, emulatorConnection } from "../support/engine";
+import { createArchivePluginStack } from "../support/pluginArchive";
 
 const PROGRAM = `name: cometapi-retire-yaml
 runtime: yaml
@@ -41,11 +41,7 @@ describe("retireAfter through the native plugin (YAML)", () => {
     const connection = emulatorConnection(emu);
     workDir = mkdtempSync(join(tmpdir(), "cometapi-e2e-retire-yaml-"));
     writeFileSync(join(workDir, "Pulumi.yaml"), PROGRAM);
-    engine = await createLocalProgramStack(workDir, {
-      envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
-      config: connection.config,
-    });
-    await installPluginArchive({ ...process.env, ...engine.envVars });
+    engine = await createArchivePluginStack(workDir, connection);
   });
 
   afterAll(async () => {

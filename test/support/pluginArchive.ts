@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { createLocalProgramStack, type EngineOptions, type EngineStack } from "./engine";
 import { repoRoot } from "./nativePlugin";
 
 const exec = promisify(execFile);
@@ -50,4 +51,21 @@ export async function installPluginArchive(env: NodeJS.ProcessEnv): Promise<stri
     env,
   });
   return (await exec("pulumi", ["plugin", "ls"], { env, encoding: "utf8" })).stdout;
+}
+
+/**
+ * The stack of the Pulumi YAML project in `workDir`, run through the plugin as a user installs it:
+ * `connection` (from `emulatorConnection`), nothing of ours on PATH, and the archive installed
+ * into the stack's private PULUMI_HOME.
+ */
+export async function createArchivePluginStack(
+  workDir: string,
+  connection: Required<Pick<EngineOptions, "envVars" | "config">>,
+): Promise<EngineStack> {
+  const engine = await createLocalProgramStack(workDir, {
+    envVars: { ...connection.envVars, PATH: pathWithoutOurs() },
+    config: connection.config,
+  });
+  await installPluginArchive({ ...process.env, ...engine.envVars });
+  return engine;
 }
