@@ -32,10 +32,11 @@ const config: ViteUserConfig = {
           globalSetup: ["test/support/e2e-global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
-          // Two files at a time: an engine run spends much of its time waiting on its child
-          // processes. Each file has its own emulator, backend, PULUMI_HOME and stack names.
-          fileParallelism: true,
-          maxWorkers: 2,
+          // One file at a time: two at once (tried) brought a warm CI run from 1296 s to 969 s, but
+          // under that load a plugin whose CLI was SIGKILLed sent a held-back create before it saw
+          // its engine gone (interruptedRuns, once in two runs): a race in the provider, open in
+          // issue 21, that this setting must not hide or provoke until it is fixed.
+          fileParallelism: false,
         },
       },
       { test: { name: "live", include: ["test/live/**/*.test.ts"], testTimeout: 300_000 } },
