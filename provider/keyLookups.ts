@@ -82,18 +82,21 @@ export async function getApiKeys(client: CometApiClient, args: GetApiKeysArgs): 
   }
   const matches = (record: ApiKeyRecord) =>
     name !== undefined ? record.name === name : record.name.startsWith(namePrefix as string);
+  const records = await everyKey(client);
+  const now = client.serverNow();
+  return records.filter(matches).map((record) => summaryOf(record, now));
+}
+
+/**
+ * Every key of the account, each once: the listing is read again (up to three passes in all) when
+ * the account changed while it paged, and de-duplicated by id.
+ */
+export async function everyKey(client: CometApiClient): Promise<ApiKeyRecord[]> {
   let listing = await listAllKeys(client);
   for (let pass = 2; listing.shifted && pass <= MAX_LISTING_PASSES; pass += 1)
     listing = await listAllKeys(client);
-  const now = client.serverNow();
   const seen = new Set<number>();
-  const found: ApiKeySummary[] = [];
-  for (const record of listing.records) {
-    if (seen.has(record.id) || !matches(record)) continue;
-    seen.add(record.id);
-    found.push(summaryOf(record, now));
-  }
-  return found;
+  return listing.records.filter((record) => !seen.has(record.id) && seen.add(record.id));
 }
 
 /** Listings read again at most this often when the account changed while they paged. */

@@ -19,6 +19,7 @@
 import { type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { isUnknown, toIso } from "./inputs.js";
+import { everyKey } from "./keyLookups.js";
 import type { Session } from "./session.js";
 
 /** The shortest grace period: a minute. */
@@ -158,14 +159,9 @@ export function successorOf(
   return { keyId: created.keyId, grace: created.grace };
 }
 
-/** Every key of the account, all pages (newest first). */
-export async function listAllKeys(s: Session): Promise<ApiKeyRecord[]> {
-  const all: ApiKeyRecord[] = [];
-  for (let page = 1; ; page++) {
-    const result = await s.client.listKeys({ page, pageSize: 100 });
-    all.push(...result.items);
-    if (result.items.length === 0 || all.length >= result.total) return all;
-  }
+/** Every key of the account, each once, read as `getApiKeys` reads it (`everyKey`). */
+export function listAllKeys(s: Session): Promise<ApiKeyRecord[]> {
+  return everyKey(s.client);
 }
 
 /** How long a listing serves the diffs of one run (they come together, one per key). */
