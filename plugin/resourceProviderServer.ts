@@ -26,6 +26,7 @@ import {
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
 } from "../provider/cometApiKeyProvider.js";
+import { detailedDiffEntries, fillDetailedDiff } from "../provider/detailedDiff.js";
 import { KeyInitializationError } from "../provider/errors.js";
 import { type AutoNaming, autoName } from "../provider/inputs.js";
 import { invokeFunction } from "./functions.js";
@@ -41,7 +42,6 @@ import {
   withSecrets,
 } from "./propertyValues.js";
 import { type ConfigValues, changedConfig, configFailures, configFrom } from "./providerConfig.js";
-import { elementPaths } from "./setDiff.js";
 
 /** Outputs that stay as they were while an update is previewed (everything else generated is unknown). */
 const STABLE_ON_UPDATE = new Set(["keyId", "key", "maskedKey", "createdAt"]);
@@ -201,7 +201,6 @@ export function resourceProviderService(
       const news = unwrapSecrets(fromStruct(req.getNews())).plain;
       const result = await core.detailedDiff(req.getId(), olds, news);
       const oldInputs = req.getOldInputs() ? unwrapSecrets(fromStruct(req.getOldInputs())).plain : undefined;
-      const replaces = new Set(result.replaces);
       const response = new proto.DiffResponse()
         .setChanges(
           result.changes
@@ -209,36 +208,8 @@ export function resourceProviderService(
             : proto.DiffResponse.DiffChanges.DIFF_NONE,
         )
         .setReplacesList(result.replaces)
-        .setDiffsList(result.diffs)
-        .setDeletebeforereplace(result.deleteBeforeReplace)
-        .setHasdetaileddiff(true);
-      for (const name of result.diffs) {
-        // Element paths index the old inputs (what the engine shows them against), not the old outputs.
-        const elements = elementPaths(name, oldInputs ?? olds, news, replaces.has(name));
-        if (elements) {
-          for (const [path, kind] of elements) {
-            response
-              .getDetaileddiffMap()
-              .set(path, new proto.PropertyDiff().setKind(kind).setInputdiff(true));
-          }
-          continue;
-        }
-        const added = olds[name] === undefined;
-        const deleted = news[name] === undefined;
-        const Kind = proto.PropertyDiff.Kind;
-        const kind = replaces.has(name)
-          ? added
-            ? Kind.ADD_REPLACE
-            : deleted
-              ? Kind.DELETE_REPLACE
-              : Kind.UPDATE_REPLACE
-          : added
-            ? Kind.ADD
-            : deleted
-              ? Kind.DELETE
-              : Kind.UPDATE;
-        response.getDetaileddiffMap().set(name, new proto.PropertyDiff().setKind(kind).setInputdiff(true));
-      }
+        .setDeletebeforereplace(result.deleteBeforeReplace);
+      fillDetailedDiff(proto, response, result, detailedDiffEntries(result, olds, oldInputs, news));
       return response;
     }),
 

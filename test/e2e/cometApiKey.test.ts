@@ -192,6 +192,41 @@ describe("CometApiKey through the engine", () => {
     expect((await outputsOf("backend")).key).toBe(backend.key);
   });
 
+  it("diffs models and allowIps as sets: a reorder is no change, one entry added previews as one addition", async () => {
+    const current = spec.backend as sdk.CometApiKeyArgs;
+    const storedInputs = async () => {
+      const { resources } = (await engine.stack.exportStack()).deployment as {
+        resources: { urn: string; inputs?: { models?: string[]; allowIps?: string[] } }[];
+      };
+      return resources.find((r) => r.urn.endsWith("CometApiKey::backend"))?.inputs;
+    };
+    spec.backend = { ...current, models: ["gpt-4o-mini", "gpt-4o"], allowIps: ["10.0.0.0/8", "127.0.0.1"] };
+    const reordered = await engine.stack.up({ onOutput });
+    expect(changes(reordered.summary.resourceChanges ?? {})).toEqual({});
+    // The state keeps the order written.
+    expect(await storedInputs()).toMatchObject({
+      models: ["gpt-4o-mini", "gpt-4o"],
+      allowIps: ["10.0.0.0/8", "127.0.0.1"],
+    });
+
+    spec.backend = {
+      ...current,
+      models: ["o1", "gpt-4o-mini", "gpt-4o"],
+      allowIps: ["10.0.0.0/8", "127.0.0.1"],
+    };
+    const added = await engine.stack.preview({ diff: true, onOutput });
+    expect(changes(added.changeSummary)).toEqual({ update: 1 });
+    expect(added.stdout).toMatch(/\+ \[0\]: "o1"/);
+    expect(added.stdout).not.toMatch(/=>/);
+
+    spec.backend = { ...current, models: ["gpt-4o-mini", "gpt-4o"], allowIps: ["10.0.0.0/8"] };
+    const removed = await engine.stack.preview({ diff: true, onOutput });
+    expect(changes(removed.changeSummary)).toEqual({ update: 1 });
+    expect(removed.stdout).toMatch(/- \[1\]: "127\.0\.0\.1"/);
+    expect(removed.stdout).not.toMatch(/=>/);
+    spec.backend = current;
+  });
+
   it("disables and re-enables a key", async () => {
     const backend = await outputsOf("backend");
     spec.backend = { ...(spec.backend as sdk.CometApiKeyArgs), enabled: false };
