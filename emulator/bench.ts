@@ -3,7 +3,6 @@
  * `GET /api/token/?p=N&page_size=100` requests. Run after a build:
  * `node dist/emulator/bench.js [keys] [requests]`.
  */
-import { request } from "undici";
 import { startEmulator } from "./index";
 
 async function main(): Promise<void> {
@@ -25,8 +24,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < requests; i++) {
     const page = 1 + (i % Math.max(1, Math.floor(keys / 100)));
     const s = performance.now();
-    const res = await request(`${emu.url}/api/token/?p=${page}&page_size=100`, { headers });
-    const body = (await res.body.json()) as { data: { items: unknown[] } };
+    const res = await fetch(`${emu.url}/api/token/?p=${page}&page_size=100`, { headers });
+    const body = (await res.json()) as { data: { items: unknown[] } };
     times.push(performance.now() - s);
     if (body.data.items.length !== 100) throw new Error(`page ${page} had ${body.data.items.length} items`);
   }

@@ -1,18 +1,19 @@
 /**
  * The plugin's functions (`Invoke`): `cometapi:index:getApiKey`, `getApiKeys`, `getModels`,
- * `getGroups` and `getAccount`, served by the core's lookups (`provider/keyLookups.ts`,
- * `provider/accountLookups.ts`) with the connection's client.
+ * `getGroups` and `getAccount`, served by the core's lookups (`provider/key/lookups.ts`,
+ * `provider/account/lookups.ts`) with the connection's client.
  */
-import { getAccount, getGroups, getModels } from "../provider/accountLookups.js";
+import { getAccount, getGroups, getModels } from "../provider/account/lookups.js";
+import { LookupArgumentError } from "../provider/errors/index.js";
 import {
   GET_ACCOUNT_TOKEN,
   GET_API_KEY_TOKEN,
   GET_API_KEYS_TOKEN,
   GET_GROUPS_TOKEN,
   GET_MODELS_TOKEN,
-} from "../provider/apiKeyDescription.js";
-import type { CometApiClient } from "../provider/client.js";
-import { getApiKey, getApiKeys, LookupArgumentError } from "../provider/keyLookups.js";
+} from "../provider/key/description.js";
+import { getApiKey, getApiKeys } from "../provider/key/lookups.js";
+import type { CometApiClient } from "../provider/service/client.js";
 import type { PropertyMap } from "./propertyValues.js";
 
 /** The result of one invoke: a return value or failures naming the argument. */

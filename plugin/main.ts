@@ -11,11 +11,11 @@
  * one per line (the end-to-end tests use it to show what the engine called).
  *
  * The engine's Cancel (one Ctrl-C) stops the core's requests (`resourceProviderServer.ts`); an
- * engine that is gone (the CLI killed) ends the process (`provider/engineSignals.ts`).
+ * engine that is gone (the CLI killed) ends the process (`provider/host/engineSignals.ts`).
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { engineAddressOf, watchEngine } from "../provider/engineSignals.js";
+import { engineAddressOf, watchEngine } from "../provider/host/engineSignals.js";
 import { engineWarn } from "./engineLog.js";
 import { startResourceProviderServer } from "./resourceProviderServer.js";
 

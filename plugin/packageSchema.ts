@@ -1,6 +1,6 @@
 /**
  * The Pulumi package schema of `cometapi` (what `GetSchema` answers and `schema.json` holds),
- * built from the one description in `provider/apiKeyDescription.ts`: nothing here adds a
+ * built from the one description in `provider/key/description.ts`: nothing here adds a
  * property, a doc or a rule.
  */
 import {
@@ -25,7 +25,7 @@ import {
   type PropertyType,
   RETIRED_KEY_FIELDS,
   RETIRED_KEY_TYPE,
-} from "../provider/apiKeyDescription.js";
+} from "../provider/key/description.js";
 
 type SchemaProperty = Record<string, unknown>;
 

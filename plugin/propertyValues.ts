@@ -8,7 +8,7 @@
  * top-level properties were secret) and re-wrapped on the way out.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { UNKNOWN } from "../provider/inputs.js";
+import { UNKNOWN } from "../provider/key/inputs.js";
 
 /** The key that marks a special value, and the value that says "secret". */
 export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";

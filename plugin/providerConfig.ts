@@ -4,9 +4,10 @@
  * CheckConfig with the core's own rules, handed to the core in Configure. Unset values fall back
  * to the environment there, as for the dynamic provider.
  */
-import { PROVIDER_CONFIG } from "../provider/apiKeyDescription.js";
-import { normaliseBaseUrl, resolveConnection } from "../provider/connection.js";
-import { ConfigurationError } from "../provider/errors.js";
+
+import { ConfigurationError } from "../provider/errors/index.js";
+import { PROVIDER_CONFIG } from "../provider/key/description.js";
+import { normaliseBaseUrl, resolveConnection } from "../provider/service/connection.js";
 import type { PropertyMap } from "./propertyValues.js";
 
 export type ConfigName = (typeof PROVIDER_CONFIG)[number]["name"];

@@ -1,9 +1,9 @@
 /**
  * The native `cometapi` plugin's gRPC server: Pulumi's ResourceProvider protocol on
  * `@grpc/grpc-js` with the stubs in `@pulumi/pulumi/proto`, in front of the unchanged core
- * (`createCometApiKeyProvider()`). An adapter like the dynamic-provider loader: it maps messages
- * to the core's calls and back, marks `key` secret, and answers previews with unknowns for what
- * the service generates. Every rule lives in `provider/`.
+ * (`createCometApiKeyProvider()`). It answers the provider-wide calls (schema, configuration,
+ * functions, cancel) and hands each resource call to the resource type its type token names
+ * (`apiKeyResource.ts`, the one type today). Every rule lives in `provider/`.
  *
  * Implemented: GetPluginInfo, GetSchema, CheckConfig, DiffConfig, Configure, Check, Diff, Create,
  * Read, Update, Delete, Invoke, Cancel. Everything else answers UNIMPLEMENTED (the engine then
@@ -16,35 +16,19 @@ import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import {
-  API_KEY_GENERATED_NAMES,
-  API_KEY_SECRET_NAMES,
-  API_KEY_TOKEN,
-} from "../provider/apiKeyDescription.js";
+import { KeyInitializationError } from "../provider/errors/index.js";
+import { API_KEY_SECRET_NAMES } from "../provider/key/description.js";
 import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
-} from "../provider/cometApiKeyProvider.js";
-import { detailedDiffEntries, fillDetailedDiff } from "../provider/detailedDiff.js";
-import { KeyInitializationError } from "../provider/errors.js";
-import { type AutoNaming, autoName } from "../provider/inputs.js";
+} from "../provider/key/lifecycle.js";
+import { apiKeyResource } from "./apiKeyResource.js";
 import { invokeFunction } from "./functions.js";
 import { packageSchema } from "./packageSchema.js";
-import {
-  fromStruct,
-  type PropertyMap,
-  secret,
-  toStruct,
-  UNKNOWN_VALUE,
-  unwrapDeep,
-  unwrapSecrets,
-  withSecrets,
-} from "./propertyValues.js";
+import type { PluginResource } from "./pluginResource.js";
+import { fromStruct, type PropertyMap, secret, toStruct, unwrapDeep, withSecrets } from "./propertyValues.js";
 import { type ConfigValues, changedConfig, configFailures, configFrom } from "./providerConfig.js";
-
-/** Outputs that stay as they were while an update is previewed (everything else generated is unknown). */
-const STABLE_ON_UPDATE = new Set(["keyId", "key", "maskedKey", "createdAt"]);
 
 export interface ResourceProviderServerOptions {
   /** The plugin's version (GetPluginInfo, the schema). */
@@ -87,17 +71,20 @@ function grpcError(error: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.UNKNOWN, details: message, metadata };
 }
 
-/** Whether `proposed` is the engine's default auto-name for `logicalName`: the name, `-`, 7 hex digits. */
-function isDefaultProposal(proposed: string, logicalName: string): boolean {
-  const match = /^(.*)-[0-9a-f]{7}$/.exec(proposed);
-  return match !== null && match[1] !== undefined && match[1] !== "" && logicalName.startsWith(match[1]);
-}
-
-function requireApiKeyType(urnOrType: string): void {
-  const type = urnOrType.includes("::") ? (urnOrType.split("::")[2] ?? "") : urnOrType;
-  if (type !== "" && type !== API_KEY_TOKEN) {
-    throw new Error(`the cometapi plugin has one resource type, ${API_KEY_TOKEN}; got ${type}`);
-  }
+/** Finds the resource type of a request by its type token (or its URN's). */
+function resourceTypes(resources: readonly PluginResource[]): (urnOrType: string) => PluginResource {
+  const byToken = new Map(resources.map((r) => [r.token, r]));
+  return (urnOrType) => {
+    // `urn:pulumi:<stack>::<project>::<parent types$>type::<name>`, or the type token itself.
+    const type = urnOrType.includes("::") ? (urnOrType.split("::")[2]?.split("$").at(-1) ?? "") : urnOrType;
+    const resource = byToken.get(type);
+    if (resource === undefined) {
+      throw new Error(
+        `the cometapi plugin has no resource type ${type}; it serves ${[...byToken.keys()].join(", ")}`,
+      );
+    }
+    return resource;
+  };
 }
 
 /** The service implementation, for `server.addService(ResourceProviderService, …)`. */
@@ -109,6 +96,8 @@ export function resourceProviderService(
   const schemaText = JSON.stringify(packageSchema(options.version), null, 2);
   // Lookups share the core's session: one client and one rate-limit gate per connection.
   const client = () => core.client();
+  // The resource types this plugin serves, by type token: a second type is one more entry.
+  const resourceFor = resourceTypes([apiKeyResource(core)]);
 
   const handlers = {
     getPluginInfo: unary<Empty, plugin.PluginInfo>(async () =>
@@ -165,95 +154,23 @@ export function resourceProviderService(
         .setSupportsAutonamingConfiguration(true);
     }),
 
-    check: unary<proto.CheckRequest, proto.CheckResponse>(async (req) => {
-      requireApiKeyType(req.getType() || req.getUrn());
-      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
-      const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
-      const autonaming = req.getAutonaming();
-      const mode = autonaming?.getMode();
-      const naming: AutoNaming =
-        autonaming === undefined
-          ? {}
-          : mode === proto.CheckRequest.AutonamingOptions.Mode.DISABLE
-            ? { disabled: true }
-            : { proposedName: autonaming.getProposedName() };
-      const logicalName = req.getName() || req.getUrn().split("::").at(-1) || "key";
-      // The engine's default proposal (`<name>-<7 random hex>`, or none) differs between a preview
-      // and the `up` after it: the suffix is derived from the URN instead. Other patterns are kept.
-      if (
-        naming.disabled !== true &&
-        (naming.proposedName === undefined || isDefaultProposal(naming.proposedName, logicalName))
-      ) {
-        naming.proposedName = autoName(logicalName, req.getUrn());
-      }
-      const checked = await core.check(olds, { ...news, __logicalName: logicalName }, naming);
-      const response = new proto.CheckResponse().setInputs(
-        toStruct(withSecrets(checked.inputs, secretNames)),
-      );
-      for (const f of checked.failures) {
-        response.addFailures(new proto.CheckFailure().setProperty(f.property).setReason(f.reason));
-      }
-      return response;
-    }),
-
-    diff: unary<proto.DiffRequest, proto.DiffResponse>(async (req) => {
-      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
-      const news = unwrapSecrets(fromStruct(req.getNews())).plain;
-      const result = await core.detailedDiff(req.getId(), olds, news);
-      const oldInputs = req.getOldInputs() ? unwrapSecrets(fromStruct(req.getOldInputs())).plain : undefined;
-      const response = new proto.DiffResponse()
-        .setChanges(
-          result.changes
-            ? proto.DiffResponse.DiffChanges.DIFF_SOME
-            : proto.DiffResponse.DiffChanges.DIFF_NONE,
-        )
-        .setReplacesList(result.replaces)
-        .setDeletebeforereplace(result.deleteBeforeReplace);
-      fillDetailedDiff(proto, response, result, detailedDiffEntries(result, olds, oldInputs, news));
-      return response;
-    }),
-
-    create: unary<proto.CreateRequest, proto.CreateResponse>(async (req) => {
-      requireApiKeyType(req.getType() || req.getUrn());
-      const { plain: inputs, secretNames } = unwrapSecrets(fromStruct(req.getProperties()));
-      if (req.getPreview()) {
-        const unknowns = Object.fromEntries(API_KEY_GENERATED_NAMES.map((n) => [n, UNKNOWN_VALUE]));
-        return new proto.CreateResponse().setId("").setProperties(toStruct({ ...inputs, ...unknowns }));
-      }
-      const { id, outs } = await core.create(inputs);
-      return new proto.CreateResponse()
-        .setId(id)
-        .setProperties(toStruct(withSecrets(outs, [...API_KEY_SECRET_NAMES, ...secretNames])));
-    }),
-
-    read: unary<proto.ReadRequest, proto.ReadResponse>(async (req) => {
-      const { plain: props } = unwrapSecrets(fromStruct(req.getProperties()));
-      const { secretNames } = unwrapSecrets(fromStruct(req.getInputs()));
-      const result = await core.read(req.getId(), props);
-      const response = new proto.ReadResponse().setId(result.id);
-      if (result.id === "") return response;
-      return response
-        .setProperties(toStruct(withSecrets(result.props ?? {}, [...API_KEY_SECRET_NAMES, ...secretNames])))
-        .setInputs(toStruct(withSecrets(result.inputs ?? {}, secretNames)));
-    }),
-
-    update: unary<proto.UpdateRequest, proto.UpdateResponse>(async (req) => {
-      const olds = unwrapSecrets(fromStruct(req.getOlds())).plain;
-      const { plain: news, secretNames } = unwrapSecrets(fromStruct(req.getNews()));
-      const secrets = [...API_KEY_SECRET_NAMES, ...secretNames];
-      if (req.getPreview()) {
-        const previewed: PropertyMap = { ...news };
-        for (const name of API_KEY_GENERATED_NAMES) {
-          previewed[name] = STABLE_ON_UPDATE.has(name) ? olds[name] : UNKNOWN_VALUE;
-        }
-        return new proto.UpdateResponse().setProperties(toStruct(withSecrets(previewed, secrets)));
-      }
-      const { outs } = await core.update(req.getId(), olds, news);
-      return new proto.UpdateResponse().setProperties(toStruct(withSecrets(outs, secrets)));
-    }),
-
+    check: unary<proto.CheckRequest, proto.CheckResponse>((req) =>
+      resourceFor(req.getType() || req.getUrn()).check(req),
+    ),
+    diff: unary<proto.DiffRequest, proto.DiffResponse>((req) =>
+      resourceFor(req.getType() || req.getUrn()).diff(req),
+    ),
+    create: unary<proto.CreateRequest, proto.CreateResponse>((req) =>
+      resourceFor(req.getType() || req.getUrn()).create(req),
+    ),
+    read: unary<proto.ReadRequest, proto.ReadResponse>((req) =>
+      resourceFor(req.getType() || req.getUrn()).read(req),
+    ),
+    update: unary<proto.UpdateRequest, proto.UpdateResponse>((req) =>
+      resourceFor(req.getType() || req.getUrn()).update(req),
+    ),
     delete: unary<proto.DeleteRequest, Empty>(async (req) => {
-      await core.delete(req.getId(), unwrapSecrets(fromStruct(req.getProperties())).plain);
+      await resourceFor(req.getType() || req.getUrn()).delete(req);
       return new Empty();
     }),
 

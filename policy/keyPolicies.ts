@@ -17,8 +17,8 @@ import type {
   ResourceValidationArgs,
   ResourceValidationPolicy,
 } from "@pulumi/policy";
-import { parseDuration } from "../provider/duration.js";
-import { parseExpiry, toIso } from "../provider/inputs.js";
+import { parseDuration } from "../provider/shared/duration.js";
+import { parseExpiry, toIso } from "../provider/shared/timestamp.js";
 import { isCometApiKeyType, type KeyProps } from "./keyResourceTypes.js";
 
 /** The names of the policies, as `--policy-pack-config` files use them. */

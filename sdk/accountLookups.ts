@@ -14,7 +14,7 @@
  * if (account.quota < 5_000_000) throw new Error(`balance ${account.quota} is below the 5000000 allotted`);
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as lookups from "../provider/accountLookups.js";
+import * as lookups from "../provider/index.js";
 import { withClient } from "./apiKeyLookups.js";
 
 export type {
@@ -23,7 +23,7 @@ export type {
   GetModelsArgs,
   GetModelsResult,
   GroupSummary,
-} from "../provider/accountLookups.js";
+} from "../provider/index.js";
 
 /** The model ids the account may use: in all its usable groups, or in `args.group` only. */
 export function getModels(args: lookups.GetModelsArgs = {}): Promise<lookups.GetModelsResult> {

@@ -10,11 +10,10 @@
  * export const legacyIds = legacy.keys.map((k) => k.keyId);
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CometApiClient } from "../provider/client.js";
-import { resolveConnection } from "../provider/connection.js";
-import * as lookups from "../provider/keyLookups.js";
+import * as lookups from "../provider/index.js";
+import { CometApiClient, resolveConnection } from "../provider/index.js";
 
-export type { ApiKeySummary, GetApiKeysArgs } from "../provider/keyLookups.js";
+export type { ApiKeySummary, GetApiKeysArgs } from "../provider/index.js";
 
 /** What `getApiKeys` returns. */
 export interface GetApiKeysResult {

@@ -7,7 +7,7 @@
  * stops checking `models` and `group` against what the account may use.
  */
 // First: on a Node.js below the floor, fail when the program loads, naming both versions.
-import "../provider/nodeVersion.js";
+import "../provider/shared/nodeVersion.js";
 
 export {
   type AccountSummary,

@@ -5,8 +5,8 @@
  */
 import { expect } from "vitest";
 import type { EmulatorKeyRecord, RunningEmulator } from "../../emulator/index";
-import type { CometApiKeyProvider } from "../../provider/cometApiKeyProvider";
 import { KeyNotFoundError, UnsatisfiableChangeError } from "../../provider/index";
+import type { CometApiKeyProvider } from "../../provider/key/lifecycle";
 import {
   describeStep,
   EMPTY_PROGRAM,

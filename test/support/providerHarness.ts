@@ -8,7 +8,7 @@ import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
-} from "../../provider/cometApiKeyProvider";
+} from "../../provider/key/lifecycle";
 
 /**
  * The service behaviours whose every combination the provider must handle: the build (the

@@ -3,7 +3,7 @@
  * of the batching: the test decides, step by step, when each request "goes on the wire" and when
  * its answer arrives. No timers, no sleeps.
  */
-import type { ApiKeyFields, ApiKeyPage, ApiKeyRecord, CometApiClient } from "../../provider/client";
+import type { ApiKeyFields, ApiKeyPage, ApiKeyRecord, CometApiClient } from "../../provider/service/client";
 
 /** One request the code under test made, waiting for the test's answer. */
 export interface PendingCall<T> {

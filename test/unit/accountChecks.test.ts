@@ -4,12 +4,12 @@
  * left for `up`), and the `checkAccount` setting.
  */
 import { describe, expect, it } from "vitest";
-import { AccountCatalog } from "../../provider/accountCatalog";
-import { accountFailures, checkAccountEnabled } from "../../provider/accountChecks";
-import type { CometApiClient, UsableGroup } from "../../provider/client";
+import { AccountCatalog } from "../../provider/account/catalog";
 import { ConfigurationError } from "../../provider/errors";
-import { UNKNOWN } from "../../provider/inputs";
-import { closestIds, didYouMean, editDistance } from "../../provider/suggest";
+import { accountFailures, checkAccountEnabled } from "../../provider/key/accountChecks";
+import { UNKNOWN } from "../../provider/key/inputs";
+import type { CometApiClient, UsableGroup } from "../../provider/service/client";
+import { closestIds, didYouMean, editDistance } from "../../provider/shared/suggest";
 
 const MODELS = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-3-5-haiku-latest", "deepseek-chat"];
 

@@ -1,5 +1,5 @@
 /**
- * The one description of the resource (`provider/apiKeyDescription.ts`) against everything that
+ * The one description of the resource (`provider/key/description.ts`) against everything that
  * must agree with it: the inputs `check` accepts, the committed `schema.json`, the TypeScript
  * SDK's `CometApiKeyArgs` / `CometApiKey` members and their JSDoc (the same words), the dynamic
  * provider's property list, and `check`'s type rules.
@@ -10,9 +10,9 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { packageSchema } from "../../plugin/packageSchema";
 import { referenceMarkdown } from "../../plugin/referenceDoc";
-import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/apiKeyDescription";
-import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
-import { INPUT_PROPERTIES } from "../../provider/inputs";
+import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/key/description";
+import { INPUT_PROPERTIES } from "../../provider/key/inputs";
+import { createCometApiKeyProvider } from "../../provider/key/lifecycle";
 
 const root = path.resolve(__dirname, "../..");
 const sdkFile = path.join(root, "sdk", "cometApiKey.ts");

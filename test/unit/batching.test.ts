@@ -4,10 +4,10 @@
  * depends on how fast the machine is.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiKeyRecord } from "../../provider/client";
-import { CreatedKeyResolver } from "../../provider/createdKeyResolver";
-import { KeyRevealer } from "../../provider/keyRevealer";
-import { KeySnapshot } from "../../provider/keySnapshot";
+import { CreatedKeyResolver } from "../../provider/key/createdKeyResolver";
+import { KeyRevealer } from "../../provider/key/revealer";
+import { KeySnapshot } from "../../provider/key/snapshot";
+import type { ApiKeyRecord } from "../../provider/service/client";
 import { fieldsNamed, pageOf, recordOf, ScriptedClient, settle } from "../support/scriptedClient";
 
 describe("CreatedKeyResolver: group commit of listings", () => {

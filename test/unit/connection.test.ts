@@ -1,7 +1,7 @@
 /** `resolveConnection` / `normaliseBaseUrl`: stack config first, then the environment. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BASE_URL, normaliseBaseUrl, resolveConnection } from "../../provider/connection";
 import { ConfigurationError } from "../../provider/errors";
+import { DEFAULT_BASE_URL, normaliseBaseUrl, resolveConnection } from "../../provider/service/connection";
 
 const TOKEN = "tok-SECRET-a1b2c3d4e5f6";
 

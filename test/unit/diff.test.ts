@@ -4,9 +4,9 @@
  * `diff` makes no HTTP request; the connection points at a closed port to prove it.
  */
 import { describe, expect, it } from "vitest";
-import { createCometApiKeyProvider } from "../../provider/cometApiKeyProvider";
-import { UNKNOWN } from "../../provider/inputs";
-import { setElementChanges } from "../../provider/keyDiff";
+import { setElementChanges } from "../../provider/key/diff";
+import { UNKNOWN } from "../../provider/key/inputs";
+import { createCometApiKeyProvider } from "../../provider/key/lifecycle";
 
 const provider = createCometApiKeyProvider({
   connection: { baseUrl: "http://127.0.0.1:9", accessToken: "x" },

@@ -3,8 +3,8 @@
  * made in a listing. Equal when the server stored what was sent; different otherwise.
  */
 import { describe, expect, it } from "vitest";
-import { type ApiKeyFields, type ApiKeyRecord, fromWire, toWire } from "../../provider/client";
-import { fingerprintOfFields, fingerprintOfRecord } from "../../provider/createdKeyResolver";
+import { fingerprintOfFields, fingerprintOfRecord } from "../../provider/key/createdKeyResolver";
+import { type ApiKeyFields, type ApiKeyRecord, fromWire, toWire } from "../../provider/service/client";
 
 const fields: ApiKeyFields = {
   name: "svc-1234567",

@@ -11,10 +11,9 @@ import {
   MAX_NAME_BYTES,
   MAX_QUOTA,
   nameProblem,
-  parseExpiry,
-  toIso,
   UNKNOWN,
-} from "../../provider/inputs";
+} from "../../provider/key/inputs";
+import { parseExpiry, toIso } from "../../provider/shared/timestamp";
 
 /** 2026-01-01T00:00:00Z: a fixed "now" so expiry rules never depend on the wall clock. */
 const NOW = 1_767_225_600;

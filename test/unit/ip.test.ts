@@ -1,6 +1,6 @@
 /** `parseIpEntry` / `canonicalIpEntry`: allowlist entries and their canonical form. */
 import { describe, expect, it } from "vitest";
-import { canonicalIpEntry, parseIpEntry } from "../../provider/ip";
+import { canonicalIpEntry, parseIpEntry } from "../../provider/shared/ip";
 
 function canonical(entry: string): string {
   const result = parseIpEntry(entry);

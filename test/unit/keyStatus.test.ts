@@ -1,7 +1,7 @@
 /** `keyStatusOf`: the reported status from the wire status, expiry and quota. */
 import { describe, expect, it } from "vitest";
-import { type ApiKeyRecord, WireKeyStatus } from "../../provider/client";
-import { hasExpired, keyStatusOf } from "../../provider/keyStatus";
+import { hasExpired, keyStatusOf } from "../../provider/key/status";
+import { type ApiKeyRecord, WireKeyStatus } from "../../provider/service/client";
 
 const NOW = 1_800_000_000;
 

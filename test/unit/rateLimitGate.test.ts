@@ -3,7 +3,7 @@
  * tests the limit when it ends.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type GateTicket, RateLimitGate } from "../../provider/rateLimitGate";
+import { type GateTicket, RateLimitGate } from "../../provider/transport/rateLimitGate";
 
 const FAR = Number.MAX_SAFE_INTEGER;
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ApiKeyRecord } from "../../provider/client";
 import {
   checkRetirementInputs,
   graceOf,
@@ -8,7 +7,8 @@ import {
   retiredName,
   retirementEnd,
   sameRetiredKeys,
-} from "../../provider/retirement";
+} from "../../provider/key/retirement";
+import type { ApiKeyRecord } from "../../provider/service/client";
 
 const HOUR = 3_600;
 const NOW = 1_800_000_000;

@@ -3,8 +3,7 @@
  * field and the rule), when a key is due, and the expiry that follows from the schedule.
  */
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration } from "../../provider/duration";
-import { toIso, UNKNOWN } from "../../provider/inputs";
+import { UNKNOWN } from "../../provider/key/inputs";
 import {
   checkRotationInputs,
   defaultRotateBefore,
@@ -12,7 +11,9 @@ import {
   rotationScheduleOf,
   rotationStatus,
   withScheduledExpiry,
-} from "../../provider/rotation";
+} from "../../provider/key/rotation";
+import { formatDuration, parseDuration } from "../../provider/shared/duration";
+import { toIso } from "../../provider/shared/timestamp";
 
 const DAY = 86_400;
 /** 2026-11-01T00:00:00Z */

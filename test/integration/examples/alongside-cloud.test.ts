@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator";
-import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
+import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 
 const KEY_TYPE = "pulumi-nodejs:dynamic/cometapi:CometApiKey";
 /** How the mock monitor hands a secret input to `newResource`. */

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { isAtLeast, MIN_NODE_VERSION } from "../../../provider/nodeVersion";
+import { isAtLeast, MIN_NODE_VERSION } from "../../../provider/shared/nodeVersion";
 import { repoRoot } from "../../support/engine";
 
 const exec = promisify(execFile);

@@ -7,8 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
-import { UNKNOWN } from "../../../provider/inputs";
+import { UNKNOWN } from "../../../provider/key/inputs";
+import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 import { apiRequests } from "../../support/providerHarness";
 
 let emu: RunningEmulator;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import { LookupArgumentError } from "../../../provider/keyLookups";
+import { LookupArgumentError } from "../../../provider/errors";
 import { getAccount, getGroups, getModels } from "../../../sdk/accountLookups";
 import { apiRequests } from "../../support/providerHarness";
 

@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import { CometApiClient } from "../../../provider/index";
-import { UNKNOWN } from "../../../provider/inputs";
+import { UNKNOWN } from "../../../provider/key/inputs";
+import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 
 interface BadInput {
   title: string;

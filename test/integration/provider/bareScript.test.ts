@@ -17,7 +17,7 @@ describe("a create from a bare script", () => {
     // The baseline listing passes; the first listing that looks for the new key fails once.
     await emu.control.injectFault({ method: "GET", route: "/api/token/", kind: "business-error", skip: 1 });
     const script = `
-      const { createCometApiKeyProvider } = require("./dist/provider/cometApiKeyProvider.js");
+      const { createCometApiKeyProvider } = require("./dist/provider/key/lifecycle.js");
       const p = createCometApiKeyProvider({
         connection: { baseUrl: ${JSON.stringify(emu.url)}, accessToken: ${JSON.stringify(emu.accessToken)} },
       });

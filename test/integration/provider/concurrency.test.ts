@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../../emulator/index";
-import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import { AmbiguousKeyError, KeyInitializationError, WrongAccountError } from "../../../provider/index";
+import { type CometApiKeyProvider, createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 import {
   apiRequests,
   createKey,

@@ -5,7 +5,6 @@
  * request economy of refresh.
  */
 import { describe, expect, it } from "vitest";
-import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import {
   AmbiguousKeyError,
   AuthenticationError,
@@ -13,6 +12,7 @@ import {
   KeyInitializationError,
   NetworkError,
 } from "../../../provider/index";
+import { createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 import { useEmulator } from "../../support/emulatorHooks";
 import { apiRequests, callModel, createKey, testProvider, updateKey } from "../../support/providerHarness";
 

@@ -5,8 +5,8 @@
  * test/unit/batching.test.ts; these show they hold with real timers and sockets.
  */
 import { describe, expect, it } from "vitest";
-import { CometApiClient } from "../../../provider/client";
-import { CreatedKeyResolver } from "../../../provider/createdKeyResolver";
+import { CreatedKeyResolver } from "../../../provider/key/createdKeyResolver";
+import { CometApiClient } from "../../../provider/service/client";
 import { useEmulator } from "../../support/emulatorHooks";
 import {
   apiRequests,

@@ -5,12 +5,17 @@
  * these tests are about the words once it runs out, not about how long it lasts.
  */
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
+  CometApiClient,
   HttpStatusError,
   KeyInitializationError,
   KeyNotFoundError,
   RateLimitedError,
+  RecordNotFoundError,
+  resolveConnection,
 } from "../../../provider/index";
+import { HttpTransport } from "../../../provider/transport/http";
 import { useEmulator } from "../../support/emulatorHooks";
 import {
   createKey,
@@ -96,5 +101,33 @@ describe("error wording", () => {
     expect((error as KeyNotFoundError).serverMessage).toBe("record not found");
     expect(error.message).toMatch(/no longer exists/);
     expect(error.message).not.toMatch(/CometAPI refused the request/);
+  });
+});
+
+describe("generic below, specific above", () => {
+  it("the transport raises the service's generic RecordNotFoundError; the client's key routes make it a KeyNotFoundError", async () => {
+    const connection = resolveConnection(
+      { accessToken: emu.accessToken, baseUrl: emu.url, userId: String(emu.userId) },
+      {},
+    );
+    const transport = new HttpTransport(connection);
+    const client = new CometApiClient(connection);
+    try {
+      const generic = await transport
+        .call(
+          { operation: "read record 987654", method: "GET", path: "/api/token/987654", retry: "idempotent" },
+          z.unknown(),
+        )
+        .catch((error: unknown) => error);
+      expect(generic).toBeInstanceOf(RecordNotFoundError);
+      expect(generic).not.toBeInstanceOf(KeyNotFoundError);
+      const specific = await client.getKey(987654).catch((error: unknown) => error);
+      expect(specific).toBeInstanceOf(KeyNotFoundError);
+      expect(specific).toBeInstanceOf(RecordNotFoundError);
+      expect((specific as KeyNotFoundError).serverMessage).toBe("record not found");
+    } finally {
+      await transport.close();
+      await client.close();
+    }
   });
 });

@@ -4,8 +4,8 @@
  * must still return each live key once: it notices the shift and reads again.
  */
 import { describe, expect, it } from "vitest";
-import { CometApiClient } from "../../../provider/client";
-import { getApiKeys } from "../../../provider/keyLookups";
+import { getApiKeys } from "../../../provider/key/lookups";
+import { CometApiClient } from "../../../provider/service/client";
 import { useEmulator } from "../../support/emulatorHooks";
 
 const emu = useEmulator({ resetEach: true });

@@ -7,13 +7,13 @@
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import type { EmulatorSwitches } from "../../../emulator/index";
-import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import {
   CometApiError,
   IdentityUnavailableError,
   KeyInitializationError,
   WrongAccountError,
 } from "../../../provider/index";
+import { createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 import { useEmulator } from "../../support/emulatorHooks";
 import { callModel, createKey, outcome, productionProvider, updateKey } from "../../support/providerHarness";
 

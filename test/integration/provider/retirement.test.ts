@@ -6,7 +6,7 @@
  * delete replacement: check and create of the new key, then delete of the old one, in one process.
  */
 import { describe, expect, it, vi } from "vitest";
-import { toIso } from "../../../provider/inputs";
+import { toIso } from "../../../provider/shared/timestamp";
 import { useEmulator } from "../../support/emulatorHooks";
 import { callModel, createKey, productionProvider, updateKey } from "../../support/providerHarness";
 

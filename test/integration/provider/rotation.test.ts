@@ -4,7 +4,7 @@
  * server's clock (the emulator's clock is moved; the local clock is not).
  */
 import { describe, expect, it, vi } from "vitest";
-import { toIso } from "../../../provider/inputs";
+import { toIso } from "../../../provider/shared/timestamp";
 import { useEmulator } from "../../support/emulatorHooks";
 import { apiRequests, createKey, testProvider, updateKey } from "../../support/providerHarness";
 

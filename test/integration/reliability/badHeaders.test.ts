@@ -7,9 +7,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { resolveConnection } from "../../../provider/connection";
 import { CometApiError, ConfigurationError, NetworkError } from "../../../provider/errors";
-import { HttpTransport } from "../../../provider/http";
+import { resolveConnection } from "../../../provider/service/connection";
+import { HttpTransport } from "../../../provider/transport/http";
 import { useEmulator } from "../../support/emulatorHooks";
 
 const emu = useEmulator();

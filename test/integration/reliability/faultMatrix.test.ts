@@ -28,7 +28,7 @@ const hardExpect = expect;
 const softExpect = expect.soft;
 
 import { type FaultSpec, type RunningEmulator, startEmulator } from "../../../emulator/index";
-import type { CometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
+import type { CometApiKeyProvider } from "../../../provider/key/lifecycle";
 import { createKey, testProvider } from "../../support/providerHarness";
 import { errorTexts, expectNoSecrets } from "../../support/secretScan";
 

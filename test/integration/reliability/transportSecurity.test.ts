@@ -14,13 +14,13 @@ import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCometApiKeyProvider } from "../../../provider/cometApiKeyProvider";
 import {
   ConfigurationError,
   IdentityUnavailableError,
   NetworkError,
   resolveConnection,
 } from "../../../provider/index";
+import { createCometApiKeyProvider } from "../../../provider/key/lifecycle";
 import { useEmulator } from "../../support/emulatorHooks";
 import { createKey } from "../../support/providerHarness";
 import { errorTexts, expectNoSecrets } from "../../support/secretScan";

@@ -1,0 +1,186 @@
+/**
+ * The key model's mappings (pure functions, no I/O): declared inputs to the wire fields a create
+ * or full update sends, a live record back to inputs (after a refresh, or what a partly applied
+ * update reached), and a record to the resource's outputs, its key value masked as the service
+ * masks it.
+ */
+import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../service/client.js";
+import { canonicalIpEntry } from "../shared/ip.js";
+import { parseExpiry, toIso } from "../shared/timestamp.js";
+import { COMPARED, sameSet } from "./diff.js";
+import type { CometApiKeyInputs } from "./inputs.js";
+import { type KeyStatus, keyStatusOf } from "./status.js";
+
+/** What the resource exposes: the normalised inputs plus what the service reports. */
+export interface CometApiKeyOutputs extends CometApiKeyInputs {
+  keyId: number;
+  /** The id of the user who owns the key (the record's `user_id`), when the service says. */
+  userId?: number;
+  /** The service the key was last seen on (the configured base URL). */
+  baseUrl?: string;
+  /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
+  key?: string;
+  maskedKey: string;
+  status: KeyStatus;
+  remainingQuota: number;
+  usedQuota: number;
+  createdAt: string;
+  accessedAt: string;
+  /**
+   * `remain_quota + used_quota` right after the provider last wrote the key. Usage moves quota
+   * from remain to used and leaves the sum as it was, so a live sum that differs means a write
+   * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
+   */
+  __allottedTotal?: number;
+  /** Keys this one replaced that are still in their grace period (see `key/retirement.ts`). */
+  retiredKeys?: { keyId: number; retiresAt: string }[];
+}
+
+/** The wire fields for declared inputs. */
+export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKeyFields {
+  const expires = inputs.expiresAt === undefined ? -1 : parseExpiry(inputs.expiresAt);
+  return {
+    name: inputs.name,
+    expiredTime: typeof expires === "number" ? expires : -1,
+    remainQuota,
+    unlimitedQuota: inputs.unlimitedQuota,
+    modelLimits: [...inputs.models],
+    allowIps: [...inputs.allowIps],
+    group: inputs.group,
+    crossGroupRetry: inputs.crossGroupRetry,
+  };
+}
+
+/** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
+export function limitedRemain(record: ApiKeyRecord): number {
+  return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
+}
+
+/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
+export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
+  return {
+    name: record.name,
+    // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
+    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    unlimitedQuota: record.unlimitedQuota,
+    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
+    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
+    group: record.group,
+    crossGroupRetry: record.crossGroupRetry,
+    enabled: record.status === WireKeyStatus.enabled,
+  };
+}
+
+/** Inputs after a refresh: live values for what can drift, the configured allotment and wishes kept. */
+export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord): CometApiKeyInputs {
+  const live = recordInputs(record);
+  const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
+  return {
+    ...live,
+    // The same set as before keeps the order the program wrote it in.
+    models: sameSet(live.models, old.models ?? []) ? (old.models ?? []) : live.models,
+    allowIps: sameSet(live.allowIps, (old.allowIps ?? []).map(canonicalIpEntry))
+      ? (old.allowIps ?? [])
+      : live.allowIps,
+    ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
+    enabled: stuck ? (old.enabled ?? true) : live.enabled,
+    ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
+    // The schedule is the user's wish, not the server's: nothing on the key can drift from it.
+    ...(old.rotateAfter === undefined ? {} : { rotateAfter: old.rotateAfter }),
+    ...(old.rotateBefore === undefined ? {} : { rotateBefore: old.rotateBefore }),
+    ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
+    ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
+  };
+}
+
+/** What converge has written so far: the latest record, and whether the full update went through. */
+export interface Progress {
+  record: ApiKeyRecord;
+  fullUpdateApplied: boolean;
+  /** The key was to be enabled (from any status but 1) and that step has not succeeded yet. */
+  enablePending?: boolean;
+}
+
+/** The inputs a partly applied update reached: the new ones if its full update went through, the
+ * old ones otherwise, and `enabled` as the key's status now is (an expired or exhausted key whose
+ * enable step did not happen counts as not enabled, so the next run enables it). */
+export function appliedInputs(
+  old: Partial<CometApiKeyOutputs>,
+  inputs: CometApiKeyInputs,
+  progress: Progress,
+): CometApiKeyInputs {
+  const base: CometApiKeyInputs = progress.fullUpdateApplied
+    ? inputs
+    : ({ ...inputs, ...Object.fromEntries(COMPARED.map((p) => [p, old[p]])) } as CometApiKeyInputs);
+  const status = progress.record.status;
+  const enabled =
+    status === WireKeyStatus.enabled
+      ? true
+      : status === WireKeyStatus.disabled || status === 0
+        ? false
+        : progress.enablePending
+          ? false
+          : base.enabled;
+  return { ...base, enabled };
+}
+
+/** The resource's outputs: `inputs` normalised, and `record` as seen on `baseUrl` at the server's time `serverNow`. */
+export function outputsOf(
+  inputs: CometApiKeyInputs,
+  record: ApiKeyRecord,
+  key: string | undefined,
+  baseUrl: string,
+  serverNow: number,
+  old: Partial<CometApiKeyOutputs> = {},
+): Record<string, unknown> {
+  const outputs: CometApiKeyOutputs = {
+    ...inputs,
+    keyId: record.id,
+    userId: record.userId ?? old.userId,
+    baseUrl,
+    key,
+    maskedKey: `sk-${maskKey(record.key)}`,
+    status: keyStatusOf(record, serverNow),
+    remainingQuota: record.remainQuota,
+    usedQuota: record.usedQuota,
+    createdAt: toIso(record.createdTime),
+    accessedAt: toIso(record.accessedTime),
+    __allottedTotal: record.remainQuota + record.usedQuota,
+  };
+  return definedOnly(outputs);
+}
+
+/**
+ * Whether a quota change to `quota` already reached the key without the state recording it (its
+ * run stopped between the server applying it and the engine saving the answer): the live sum
+ * moved away from the recorded one, and `quota` fits it as `remain + used` from some point since
+ * (`used` then between 0 and now). Sending `quota` again would give back the usage charged since.
+ */
+export function unrecordedQuotaChange(
+  old: Partial<CometApiKeyOutputs>,
+  live: ApiKeyRecord,
+  quota: number,
+): boolean {
+  const recorded = old.__allottedTotal ?? (old.remainingQuota ?? 0) + (old.usedQuota ?? 0);
+  const liveTotal = live.remainQuota + live.usedQuota;
+  if (live.unlimitedQuota || liveTotal === recorded) return false;
+  const usedWhenApplied = liveTotal - quota;
+  return usedWhenApplied >= 0 && usedWhenApplied <= live.usedQuota;
+}
+
+/** Whether a key value as the service sent it is masked (holds `*`), so the full value needs a reveal. */
+export function isMasked(key: string): boolean {
+  return key.includes("*");
+}
+
+/** The service's mask: first 4 + 10 stars + last 4 (keys of 8 or fewer: 2 + 4 stars + 2). */
+export function maskKey(key: string): string {
+  if (key.includes("*")) return key;
+  if (key.length <= 8) return `${key.slice(0, 2)}****${key.slice(-2)}`;
+  return `${key.slice(0, 4)}**********${key.slice(-4)}`;
+}
+
+/** Drops undefined values: the engine's protobuf Struct cannot carry them. */
+export function definedOnly<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
