@@ -202,6 +202,9 @@ describe("npm pack on a clean copy", () => {
       "dist/sdk/providerLoader.js",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
+      // The layers' folders, compiled and as sources (for source maps).
+      "dist/provider/key/lifecycle.js",
+      "provider/key/lifecycle.ts",
       "dist/emulator/index.js",
       "dist/emulator/index.d.ts",
       "dist/emulator/cli.js",
