@@ -1,7 +1,7 @@
 /**
  * docs/native-plugin.md, "Moving from `CometApiKey` to the plugin", run as written: a TypeScript
- * (nodejs runtime) project outside the repository, with the built package (`dist/`, installed from
- * this repository's folder) and `@pulumi/pulumi` installed by npm, the plugin installed from its
+ * (nodejs runtime) project outside the repository, with the built package (`dist/`, packed without
+ * build scripts) and `@pulumi/pulumi` installed by npm, the plugin installed from its
  * archive into the project's private PULUMI_HOME, and nothing of ours on PATH but Node itself.
  *
  * A `CometApiKey` is created (`pulumi up`) and used; then the section's steps: its ```sh block
@@ -139,8 +139,14 @@ describe("moving a key from CometApiKey to the plugin, as docs/native-plugin.md 
           version: string;
         }
       ).version;
+      // The package as the README's Install has it, packed from the built `dist/` (no build scripts:
+      // nothing is written into the repository; a folder install would run its `prepare` there).
+      const packed = await run(`npm pack --ignore-scripts --json --pack-destination ${scratch}`, root);
+      const [tarball] = (JSON.parse(packed.slice(packed.indexOf("["))) as { filename: string }[]).map((p) =>
+        join(scratch, p.filename),
+      );
       await run(
-        `npm install --no-audit --no-fund ${root} @pulumi/pulumi@${pulumiVersion} typescript@~5.9 @types/node@^24`,
+        `npm install --no-audit --no-fund ${tarball} @pulumi/pulumi@${pulumiVersion} typescript@~5.9 @types/node@^24`,
       );
       const installed = await installPluginArchive(env);
       expect(installed).toMatch(/cometapi\s+resource/);
