@@ -74,6 +74,19 @@ const KNOWN: Record<string, RunBy> = {
     file: "test/e2e/demo.test.ts",
     marker: 'execFile)("pulumi", ["preview", "--stack", stackName]',
   },
+  // docs/native-plugin.md, "Moving from `CometApiKey` to the plugin": the whole move, in a TypeScript project.
+  "cd sdks/nodejs && npm install && npm run build && cp package.json bin/ && npm pack ./bin": {
+    file: "test/e2e/moveToPlugin.test.ts",
+    marker: "await run(sdkBuild, clone)",
+  },
+  "npm install /path/to/pulumi-cometapi/sdks/nodejs/pulumi-cometapi-cometapi-0.1.0.tgz": {
+    file: "test/e2e/moveToPlugin.test.ts",
+    marker: 'await run(sdkInstall.replace("/path/to/pulumi-cometapi", clone))',
+  },
+  "pulumi import cometapi:index:ApiKey <name> <id> --generate-code=false": {
+    file: "test/e2e/moveToPlugin.test.ts",
+    marker: "expect(await run(filled)).toMatch(/= 1 imported/)",
+  },
   "pulumi refresh --import-pending-creates <urn> --import-pending-creates <id>": {
     file: "test/e2e/interruptedRuns.test.ts",
     marker: '"--import-pending-creates",',
