@@ -32,11 +32,14 @@ const config: ViteUserConfig = {
           globalSetup: ["test/support/e2e-global-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
-          // One file at a time: two at once (tried) brought a warm CI run from 1296 s to 969 s, but
-          // under that load a plugin whose CLI was SIGKILLed sent a held-back create before it saw
-          // its engine gone (interruptedRuns, once in two runs): a race in the provider, open in
-          // issue 21, that this setting must not hide or provoke until it is fixed.
-          fileParallelism: false,
+          // Two files at a time: each has its own emulator, backend, PULUMI_HOME and stack names,
+          // and the global setup builds the plugin archive once. One at a time took a warm CI run
+          // to 1296 s, over its 20-minute budget; two brought it to 969 s. The load of two files
+          // once let a plugin whose CLI was SIGKILLed send a held-back create before its watch saw
+          // the engine gone; the HTTP layer now asks whether the engine is there right before such
+          // a request goes (issue 21), so no timing can let one out.
+          fileParallelism: true,
+          maxWorkers: 2,
         },
       },
       { test: { name: "live", include: ["test/live/**/*.test.ts"], testTimeout: 300_000 } },

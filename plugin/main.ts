@@ -36,21 +36,23 @@ function packageVersion(): string {
 
 async function main(): Promise<void> {
   const callLog = process.env.COMETAPI_PLUGIN_CALL_LOG;
-  const { port } = await startResourceProviderServer({
+  const { port, core } = await startResourceProviderServer({
     version: packageVersion(),
     // The engine passes its address first: warnings go there, into the engine's output.
     core: { warn: engineWarn(process.argv[2]) },
     ...(callLog ? { onCall: (method: string) => appendFileSync(callLog, `${method}\n`) } : {}),
   });
-  process.stdout.write(`${port}\n`);
-  // The engine gone (the CLI killed): send nothing more, and end.
+  // The engine gone (the CLI killed): send nothing more, and end. The core asks right before a
+  // request goes after a wait, and before every write, so no request slips out in between.
   const engine = engineAddressOf(process.argv.slice(2));
   if (engine) {
-    watchEngine(engine, () => {
+    const watch = watchEngine(engine, () => {
       process.stderr.write("pulumi-resource-cometapi: the Pulumi engine is gone; the plugin stops.\n");
       process.exit(0);
     });
+    core.whileEngineAlive(watch.alive);
   }
+  process.stdout.write(`${port}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -87,11 +87,11 @@ function resourceTypes(resources: readonly PluginResource[]): (urnOrType: string
   };
 }
 
-/** The service implementation, for `server.addService(ResourceProviderService, …)`. */
+/** The service implementation, for `server.addService(ResourceProviderService, …)`, in front of `core`. */
 export function resourceProviderService(
   options: ResourceProviderServerOptions,
+  core: CometApiKeyProvider = createCometApiKeyProvider(options.core),
 ): grpc.UntypedServiceImplementation {
-  const core: CometApiKeyProvider = createCometApiKeyProvider(options.core);
   let config: ConfigValues = {};
   const schemaText = JSON.stringify(packageSchema(options.version), null, 2);
   // Lookups share the core's session: one client and one rate-limit gate per connection.
@@ -204,15 +204,16 @@ export function resourceProviderService(
   ) as grpc.UntypedServiceImplementation;
 }
 
-/** Starts the server on 127.0.0.1 (port 0: any free one) and resolves with the port. */
+/** Starts the server on 127.0.0.1 (port 0: any free one) and resolves with the port and the core behind it. */
 export async function startResourceProviderServer(
   options: ResourceProviderServerOptions & { port?: number },
-): Promise<{ port: number; server: grpc.Server }> {
+): Promise<{ port: number; server: grpc.Server; core: CometApiKeyProvider }> {
+  const core = createCometApiKeyProvider(options.core);
   const server = new grpc.Server({
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,
   });
-  server.addService(rpc.ResourceProviderService, resourceProviderService(options));
+  server.addService(rpc.ResourceProviderService, resourceProviderService(options, core));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `127.0.0.1:${options.port ?? 0}`,
@@ -220,5 +221,5 @@ export async function startResourceProviderServer(
       (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
-  return { port, server };
+  return { port, server, core };
 }

@@ -99,12 +99,24 @@ export class IdentityUnavailableError extends CometApiProviderError {
  */
 export class CancelledError extends CometApiProviderError {
   override readonly name: string = "CancelledError";
-  constructor(operation: string, detail?: string) {
+  /** `why`: what stopped the run, for the message. */
+  constructor(operation: string, detail?: string, why = "the run was cancelled (Ctrl-C)") {
     super(
-      `${operation}: not sent, the run was cancelled (Ctrl-C); nothing more is sent to CometAPI` +
-        (detail ? ` (${detail})` : ""),
+      `${operation}: not sent, ${why}; nothing more is sent to CometAPI${detail ? ` (${detail})` : ""}`,
       operation,
     );
+  }
+}
+
+/**
+ * The engine that started this provider process is gone (its CLI killed: a second Ctrl-C, a
+ * SIGKILL, a lost CI runner): the request was not sent, and the process is about to exit. A
+ * `CancelledError`, so everything that stops on a cancel stops on this too.
+ */
+export class EngineGoneError extends CancelledError {
+  override readonly name: string = "EngineGoneError";
+  constructor(operation: string) {
+    super(operation, undefined, "the Pulumi engine is gone (its CLI ended)");
   }
 }
 

@@ -30,11 +30,13 @@ export function attachToDynamicProviderHost(provider: CometApiKeyProvider): void
   onEngineCancel(() => provider.cancel());
   const engine = engineAddressOf(process.argv.slice(2));
   if (engine) {
-    watchEngine(engine, () => {
+    const watch = watchEngine(engine, () => {
       provider.cancel();
       process.stderr.write("pulumi-cometapi: the Pulumi engine is gone; the provider stops.\n");
       process.exit(0);
     });
+    // Asked right before a request goes after a wait, and before every write: no timing gap.
+    provider.whileEngineAlive(watch.alive);
   }
 }
 

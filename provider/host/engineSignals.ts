@@ -11,7 +11,10 @@
  *   telling its providers. Both hosts get the engine's address as an argument; once nothing
  *   listens there any more, the engine is gone and the process stops, sending nothing more. The
  *   engine's connection to the provider closing is the cue to look (at once); a probe every
- *   second is the fallback.
+ *   second is the fallback. Neither is in time for a request that was waiting (a rate-limit
+ *   pause, a backoff, a connection slot) and goes the moment the wait ends, so the watch also
+ *   answers {@link EngineWatch.alive} on demand: the hosts hand it to the core, whose HTTP layer
+ *   asks it right before such a request (and every write) goes on the wire.
  */
 import { type Server, Socket } from "node:net";
 
@@ -55,28 +58,39 @@ export function engineAddressOf(args: readonly string[]): { host: string; port: 
   return undefined;
 }
 
+/** What {@link watchEngine} returns. */
+export interface EngineWatch {
+  /**
+   * Probes the engine's address now (a loopback connect, well under a millisecond): false once
+   * nothing listens there (and then `onGone` has been called), true otherwise. The answer is
+   * always that of a probe started by this call, never one cached from before.
+   */
+  alive(): Promise<boolean>;
+  /** Stops watching (no more probes; `alive` still answers). */
+  stop(): void;
+}
+
 /**
  * Calls `onGone` once when nothing listens at the engine's address any more (a refused
  * connection on loopback). Probes when a connection to this process's gRPC server closes (the
- * engine's own, when the CLI dies: noticed at once) and every second. Never keeps the process
- * alive by itself. Returns a function that stops watching.
+ * engine's own, when the CLI dies: noticed at once), every second, and whenever `alive` is asked.
+ * Never keeps the process alive by itself.
  */
-export function watchEngine(address: { host: string; port: number }, onGone: () => void): () => void {
+export function watchEngine(address: { host: string; port: number }, onGone: () => void): EngineWatch {
+  let gone = false;
   let stopped = false;
-  const probe = () => {
-    if (stopped) return;
-    const socket = new Socket();
-    socket.unref();
-    socket.setTimeout(PROBE_EVERY_MS);
-    socket.once("connect", () => socket.destroy());
-    socket.once("timeout", () => socket.destroy());
-    socket.once("error", (error: NodeJS.ErrnoException) => {
-      socket.destroy();
-      if (error.code !== "ECONNREFUSED" || stopped) return;
+  const alive = async (): Promise<boolean> => {
+    if (gone) return false;
+    if (await engineListening(address)) return true;
+    if (!gone) {
+      gone = true;
       stop();
       onGone();
-    });
-    socket.connect(address.port, address.host);
+    }
+    return false;
+  };
+  const probe = () => {
+    if (!stopped) void alive();
   };
   const timer = setInterval(probe, PROBE_EVERY_MS);
   timer.unref();
@@ -92,7 +106,28 @@ export function watchEngine(address: { host: string; port: number }, onGone: () 
     if (handle instanceof Socket && ports.has(handle.localPort)) handle.once("close", probe);
   }
   for (const server of servers) server.on("connection", (socket: Socket) => socket.once("close", probe));
-  return stop;
+  return { alive, stop };
+}
+
+/**
+ * One probe of the engine's address: false when the connection is refused (nothing listens, on
+ * loopback: the engine is gone), true when it opens, times out (a listener too busy to accept is
+ * there) or fails otherwise. Never keeps the process alive by itself.
+ */
+export function engineListening(address: { host: string; port: number }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.unref();
+    socket.setTimeout(PROBE_EVERY_MS);
+    const settle = (listening: boolean) => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.once("connect", () => settle(true));
+    socket.once("timeout", () => settle(true));
+    socket.once("error", (error: NodeJS.ErrnoException) => settle(error.code !== "ECONNREFUSED"));
+    socket.connect(address.port, address.host);
+  });
 }
 
 function activeHandles(): unknown[] {

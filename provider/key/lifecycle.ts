@@ -121,6 +121,13 @@ export interface CometApiKeyProvider {
    * and every step ends within seconds, a step that created a key with its id in the error.
    */
   cancel(): void;
+  /**
+   * The host tells how to check that the engine which started this process is still there
+   * (`provider/engineSignals.ts`, `watchEngine(…).alive`). From then on every request that goes on
+   * the wire after a wait (a rate-limit pause, a backoff, a connection slot), and every write and
+   * reveal, asks it first; once it answers false nothing more is sent (`EngineGoneError`).
+   */
+  whileEngineAlive(alive: () => Promise<boolean>): void;
   /** The connection's client (one per connection and process), for the lookup functions. */
   client(): CometApiClient;
 }
@@ -500,6 +507,10 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     cancel() {
       sessionOf.cancel();
+    },
+
+    whileEngineAlive(alive) {
+      sessionOf.whileEngineAlive(alive);
     },
   };
 

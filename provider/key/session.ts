@@ -61,15 +61,19 @@ export interface Session {
   adopted: Set<number>;
 }
 
-/**
- * A cache of sessions: the same base URL, user id and access token always get the same session.
- * `cancel()` stops every session's client, those made later included (the engine cancelled the run).
- */
-export function createSessionCache(
-  options: SessionOptions,
-): ((settings: ConnectionSettings) => Session) & { cancel(): void } {
+/** The session of a connection, made on first use, and what reaches every session's client. */
+export type SessionCache = ((settings: ConnectionSettings) => Session) & {
+  /** Stops every session's client, those made later included (the engine cancelled the run). */
+  cancel(): void;
+  /** Gives every client, those made later included, the host's check that its engine is still there. */
+  whileEngineAlive(alive: () => Promise<boolean>): void;
+};
+
+/** A cache of sessions: the same base URL, user id and access token always get the same session. */
+export function createSessionCache(options: SessionOptions): SessionCache {
   const sessions = new Map<string, Session>();
   let cancelled = false;
+  let engineAlive: (() => Promise<boolean>) | undefined;
   const sessionOf = (settings: ConnectionSettings): Session => {
     const id = createHash("sha256")
       .update(`${settings.baseUrl}\n${settings.userId ?? ""}\n${settings.accessToken}`)
@@ -78,6 +82,7 @@ export function createSessionCache(
     if (!s) {
       const client = new CometApiClient({ ...settings, ...options.http });
       if (cancelled) client.cancel();
+      if (engineAlive) client.whileEngineAlive(engineAlive);
       let asked: Promise<Caller> | undefined;
       const caller = (): Promise<Caller> => {
         asked ??= askCaller(client, settings).catch((error: unknown) => {
@@ -106,6 +111,10 @@ export function createSessionCache(
     cancel(): void {
       cancelled = true;
       for (const s of sessions.values()) s.client.cancel();
+    },
+    whileEngineAlive(alive: () => Promise<boolean>): void {
+      engineAlive = alive;
+      for (const s of sessions.values()) s.client.whileEngineAlive(alive);
     },
   });
 }

@@ -314,6 +314,11 @@ export class CometApiClient {
     this.http.cancel();
   }
 
+  /** Sends nothing once `alive` says the engine is gone: see `HttpTransport.whileEngineAlive`. */
+  whileEngineAlive(alive: () => Promise<boolean>): void {
+    this.http.whileEngineAlive(alive);
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }

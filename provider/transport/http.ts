@@ -11,6 +11,11 @@
  *
  * The service answers business errors as HTTP 200 `success:false`; those become typed errors and
  * are never retried. The access token is sent as a header and appears in no error or log.
+ *
+ * A host that can tell whether its Pulumi engine is still there (`whileEngineAlive`) is asked
+ * right before a request goes on the wire after any wait (a rate-limit pause, a backoff, a
+ * connection slot) and before every write and reveal: once the engine is gone nothing more is
+ * sent, whatever the timing of the host's own watch.
  */
 import { Agent, request, errors as undiciErrors } from "undici";
 import type { z } from "zod";
@@ -20,6 +25,7 @@ import {
   CancelledError,
   type CometApiError,
   ConfigurationError,
+  EngineGoneError,
   HttpStatusError,
   NetworkError,
   OutcomeUnknownError,
@@ -165,6 +171,10 @@ export class HttpTransport {
   private readonly revealGate: RateLimitGate;
   /** Aborted by `cancel()`: every wait ends, and nothing new is sent but reads that need no wait. */
   private readonly cancellation = new AbortController();
+  /** The host's check that its engine is still there (`whileEngineAlive`). */
+  private engineAlive: (() => Promise<boolean>) | undefined;
+  /** The check answered no: nothing more is sent, ever. */
+  private engineGone = false;
 
   constructor(
     private readonly target: HttpTarget,
@@ -203,13 +213,16 @@ export class HttpTransport {
     let lastFailure: string | undefined;
     for (;;) {
       attemptNo += 1;
+      if (this.engineGone) throw new EngineGoneError(req.operation);
       if (
         this.cancellation.signal.aborted &&
         (attemptNo > 1 || req.method !== "GET" || req.limit === "reveal")
       ) {
         throw new CancelledError(req.operation, lastFailure && `no retry after: ${lastFailure}`);
       }
-      const attempt = await this.attempt(req, deadline);
+      // A retry, a write or a reveal asks whether the engine is still there before it is sent.
+      const mustCheck = attemptNo > 1 || req.method !== "GET" || req.limit === "reveal";
+      const attempt = await this.attempt(req, deadline, mustCheck);
       if (attempt.kind === "ok") {
         const parsed = dataSchema.safeParse(attempt.data);
         if (parsed.success) return parsed.data;
@@ -251,9 +264,28 @@ export class HttpTransport {
     this.cancellation.abort();
   }
 
+  /**
+   * From now on, right before a request goes on the wire after a wait (a rate-limit pause, a
+   * backoff, a connection slot), and before every write and reveal, `alive` is asked whether the
+   * engine that runs this process is still there (the host's check; a fresh answer each time).
+   * Once it answers false nothing more is sent: every call ends with an `EngineGoneError`.
+   */
+  whileEngineAlive(alive: () => Promise<boolean>): void {
+    this.engineAlive = alive;
+  }
+
   /** Closes pooled connections. */
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** Asks the host's check (when there is one); a no ends every wait and stops everything for good. */
+  private async engineStillThere(): Promise<boolean> {
+    if (this.engineGone) return false;
+    if (!this.engineAlive || (await this.engineAlive())) return true;
+    this.engineGone = true;
+    this.cancellation.abort();
+    return false;
   }
 
   private backoff(attemptNo: number, retryAfterMs: number | undefined): number {
@@ -262,15 +294,22 @@ export class HttpTransport {
     return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
   }
 
-  private async attempt(req: ApiRequest, deadline: number): Promise<Attempt> {
+  /** `mustCheck`: ask whether the engine is still there before sending, even when nothing waited. */
+  private async attempt(req: ApiRequest, deadline: number, mustCheck: boolean): Promise<Attempt> {
     const probing: RateLimitGate[] = [];
     const signal = this.cancellation.signal;
+    let waited = false;
+    const onWait = () => {
+      waited = true;
+      req.onHeldBack?.();
+    };
     const pass = async (gate: RateLimitGate): Promise<boolean> => {
-      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait: req.onHeldBack, signal });
+      const ticket = await gate.enter(deadline, { urgent: req.urgent, onWait, signal });
       if (ticket === "probe") probing.push(gate);
       return ticket !== "deadline";
     };
     const outOfBudget = (gate: RateLimitGate): Attempt => {
+      if (this.engineGone) return { kind: "fail", error: new EngineGoneError(req.operation), retry: false };
       if (signal.aborted) {
         return { kind: "fail", error: new CancelledError(req.operation, "rate limited"), retry: false };
       }
@@ -283,12 +322,15 @@ export class HttpTransport {
       if (req.limit === "reveal" && !(await pass(this.revealGate))) return outOfBudget(this.revealGate);
       for (;;) {
         if (!(await pass(this.gate))) return outOfBudget(this.gate);
-        await this.slots.acquire(req.urgent === true);
+        if (await this.slots.acquire(req.urgent === true)) waited = true;
         // A pause that began while this request waited for its slot is waited out without it.
         if (!this.gate.limited || probing.includes(this.gate)) break;
         this.slots.release();
       }
       try {
+        if ((mustCheck || waited) && !(await this.engineStillThere())) {
+          return { kind: "fail", error: new EngineGoneError(req.operation), retry: false };
+        }
         req.onSend?.();
         return await this.send(req, probing);
       } finally {
@@ -431,12 +473,14 @@ class Semaphore {
   private readonly waiting: Array<() => void> = [];
   private readonly urgentWaiting: Array<() => void> = [];
   constructor(private free: number) {}
-  async acquire(urgent: boolean): Promise<void> {
+  /** Resolves once a slot is this caller's: true when it had to wait for it. */
+  async acquire(urgent: boolean): Promise<boolean> {
     if (this.free > 0) {
       this.free -= 1;
-      return;
+      return false;
     }
     await new Promise<void>((resolve) => (urgent ? this.urgentWaiting : this.waiting).push(resolve));
+    return true;
   }
   release(): void {
     const next = this.urgentWaiting.shift() ?? this.waiting.shift();

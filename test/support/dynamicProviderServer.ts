@@ -5,6 +5,7 @@
  * serialization and configure wiring bugs in seconds, without the engine.
  */
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import path from "node:path";
 import { startPluginProcess } from "./pluginProcess";
 
@@ -83,7 +84,12 @@ export async function startDynamicProviderServer(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<DynamicProviderServer> {
   const entry = requireFromRepo.resolve("@pulumi/pulumi/cmd/dynamic-provider");
-  const { child, port, output } = await startPluginProcess("dynamic provider", [entry, "127.0.0.1:1"], {
+  // The engine's address, as the engine passes it: a listener that stays open while the server
+  // runs (the provider sends nothing once nothing listens there, and its process exits).
+  const engine = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
+  const engineAddress = `127.0.0.1:${(engine.address() as { port: number }).port}`;
+  const { child, port, output } = await startPluginProcess("dynamic provider", [entry, engineAddress], {
     cwd: options.cwd,
     env: { ...process.env, PULUMI_NODEJS_PROJECT: "test-project", ...options.env },
   });
@@ -186,8 +192,12 @@ export async function startDynamicProviderServer(options: {
     output,
     async close() {
       client.close();
-      child.kill();
-      await new Promise((resolve) => child.once("exit", resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill();
+        await exited;
+      }
+      await new Promise((resolve) => engine.close(resolve));
     },
   };
 }
