@@ -71,6 +71,7 @@ import {
   withScheduledExpiry,
 } from "./rotation.js";
 import { createSessionCache, type Session, type SessionOptions } from "./session.js";
+import { RecordedKeys, unrecordedKeysFor } from "./unrecordedKeys.js";
 
 /** The subset of `pulumi.dynamic.ResourceProvider` this provider implements (no SDK import needed). */
 export interface CometApiKeyProvider {
@@ -138,6 +139,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   /** `cometapi:checkAccount` as configured (the environment decides when it is not). */
   let checkAccount: string | undefined;
   const sessionOf = createSessionCache(options);
+  /** The keys the state holds, as this process learned them (what a create's lookup leaves out). */
+  const recorded = new RecordedKeys();
+  const warn = options.warn ?? ((message: string) => console.error(message));
 
   function session(): Session {
     return sessionOf(options.connection ?? resolveConnection(configured));
@@ -275,6 +279,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async check(olds, news, naming) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
+      recorded.resourceInState(olds.name);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       checkRetirementInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       // A preview fails on a configuration mistake as `up` would: the settings here, the token and
@@ -299,6 +304,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async detailedDiff(id, olds, rawNews) {
       // A rotating key without expiresAt expires on its schedule: compare against that expiry.
       const news = withScheduledExpiry(olds, rawNews);
+      recorded.held(id, olds.name);
       const changes = changedProperties(olds, news);
       const replaces: string[] = [];
       const rotation = await dueRotation(id, olds, news);
@@ -330,6 +336,16 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         return adopted;
       }
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
+      // A key a stopped run created for this resource (its name) is taken over, not made twice.
+      const left = await unrecordedKeysFor(s, inputs, recorded, warn);
+      if (left.kind === "adopt") {
+        const { record } = left;
+        // Its rotation schedule started when the stopped run created it.
+        if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdTime + schedule.rotateAfter) };
+        const adopted = await adopt(s, inputs, me.id, record);
+        recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
+        return adopted;
+      }
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       // Reveal batches wait for this create's value, except while the rate limit holds it back;
       // the hold is released once the value was asked for or never will be.
@@ -383,6 +399,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       const record = await s.snapshot.find(Number(id));
       const old = props as Partial<CometApiKeyOutputs>;
+      recorded.held(id, old.name);
       // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
       // allotment, and the value is revealed once (a secret output).
       const imported = old.keyId === undefined && old.name === undefined;
@@ -413,6 +430,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
+      recorded.held(id, old.name);
       assertOwnKey((await s.caller()).id, id, old.userId, `update key ${id}`);
       // The live record, at most 2 s old (the updates of those 2 s share one listing; usage that
       // lands after it is taken off again from the update's answer).
@@ -464,6 +482,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async delete(id, props) {
       const s = session();
+      recorded.held(id, props.name);
       // The resource that adopted this key in this run (a replacement) holds it now.
       if (s.adopted.has(Number(id))) return;
       assertOwnKey(
@@ -619,17 +638,30 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     return living;
   }
 
-  /** Takes over an existing key and converges it to the declared inputs. */
+  /**
+   * Takes over an existing key and converges it to the declared inputs: key `adoptKeyId`, or
+   * `left`, a key a stopped run created for this resource (its allotment is the declared quota,
+   * less what was used since: nothing is given back).
+   */
   async function adopt(
     s: Session,
     inputs: CometApiKeyInputs,
     callerId: number,
+    left?: ApiKeyRecord,
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
-    const id = inputs.adoptKeyId as number;
+    const id = left?.id ?? (inputs.adoptKeyId as number);
     let live: ApiKeyRecord;
     try {
       live = await s.client.getKey(id);
     } catch (error) {
+      if (error instanceof KeyNotFoundError && left) {
+        throw new KeyNotFoundError(
+          `adopt key ${id}`,
+          error.serverMessage,
+          `key ${id}, left by a run that stopped before Pulumi recorded it, was deleted while this run took it ` +
+            "over; nothing was created. Run `pulumi up` again to create the key",
+        );
+      }
       if (error instanceof KeyNotFoundError) {
         throw new KeyNotFoundError(
           `adopt key ${id}`,
@@ -647,7 +679,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       );
     }
     s.adopted.add(id);
-    const remain = inputs.unlimitedQuota ? live.remainQuota : (inputs.quota ?? 0);
+    const quota = inputs.quota ?? 0;
+    const remain = inputs.unlimitedQuota
+      ? live.remainQuota
+      : left
+        ? Math.max(0, quota - live.usedQuota)
+        : quota;
     let record = live;
     try {
       record = await converge(s, live, inputs, {

@@ -202,7 +202,8 @@ export class CreatedKeyResolver {
     return this.baselineListing;
   }
 
-  private observeMaxId(id: number): number {
+  /** A listing that finished (here or elsewhere in the process) saw key `id`: the baseline is at least that. */
+  observeMaxId(id: number): number {
     this.knownMaxId = Math.max(this.knownMaxId ?? 0, id);
     return this.knownMaxId;
   }
