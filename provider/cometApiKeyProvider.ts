@@ -11,6 +11,9 @@
  *   so builds whose full update applies it keep it. Status changes use status-only updates.
  * - `enabled` is the user's wish; `expired`/`exhausted` are the server's facts, reported and not
  *   fought. Reviving a key takes a full update that fixes expiry/quota, then a status change.
+ * - A create first looks for a key a stopped run left for the resource (same name, the caller's own,
+ *   held by no step of this run) and takes it over instead of making a second one
+ *   (`unrecordedKeys.ts`).
  * - Any failure after a key exists carries its id, so the engine records it instead of leaking it;
  *   a failure after an update's first write carries what was applied, so the next run converges.
  * - Usage lands at any time: a full update that sent a live quota corrects it when its answer

@@ -11,8 +11,11 @@
  * process, and keys this process created (the listing is taken before any of them is sent). What
  * is left was made by no step the state knows of:
  *
- * - one key with the resource's auto-name: it is taken over (converged to the inputs like
- *   `adoptKeyId`) instead of creating a second one, with a warning that names it;
+ * - one key with the resource's auto-name, never used: it is taken over (converged to the inputs
+ *   like `adoptKeyId`) instead of creating a second one, with a warning that names it. A key a
+ *   stopped run left was handed to no one; a used one is likely another stack's (the same project,
+ *   stack and resource names in another backend, on the same account): it is left alone, with a
+ *   warning as for an explicit name;
  * - several: an error names them and says how to keep one (nothing is created: a guess could take
  *   the wrong key, a create would add one more);
  * - an explicit `name` (names may be shared on purpose, across stacks): a warning names the keys
@@ -124,22 +127,34 @@ export async function unrecordedKeysFor(
   const ids = left.map((r) => r.id);
   const resource = create.__logicalName ?? create.name;
   const autoNamed = create.__autoName === create.name;
-  if (autoNamed && left.length === 1) {
-    const record = left[0] as ApiKeyRecord;
-    s.adopted.add(record.id);
+  const only = left.length === 1 ? (left[0] as ApiKeyRecord) : undefined;
+  if (autoNamed && only && neverUsed(only)) {
+    s.adopted.add(only.id);
     warn(
-      `key ${record.id} ("${create.name}") was created by a run that stopped before Pulumi recorded it; ` +
+      `key ${only.id} ("${create.name}") was created by a run that stopped before Pulumi recorded it; ` +
         `resource "${resource}" takes it over instead of creating a second key`,
     );
-    return { kind: "adopt", record };
+    return { kind: "adopt", record: only };
   }
-  if (autoNamed) throw new UnrecordedKeysError(create.name, resource, ids);
+  if (autoNamed && !only) throw new UnrecordedKeysError(create.name, resource, ids);
+  const why = autoNamed
+    ? "as that key has been used, and a key a stopped run left was never handed to anyone (it is likely " +
+      "another stack's, with the same project, stack and resource names in another backend)"
+    : "as the name is set explicitly and may be shared";
   warn(
     `create key "${create.name}" (resource "${resource}"): your account already has ${ids.length === 1 ? "a key" : "keys"} ` +
       `with this name that this stack does not hold (${ids.map((id) => `key ${id}`).join(", ")}). A new key is ` +
-      `created, as the name is set explicitly and may be shared. If ${ids.length === 1 ? "it was" : "one was"} left ` +
+      `created, ${why}. If ${ids.length === 1 ? "it was" : "one was"} left ` +
       `by a run that stopped before Pulumi recorded it, put it under the resource instead: ` +
       `${UnrecordedKeysError.advice(resource, ids[0] ?? 0)}; delete the keys you do not keep in the CometAPI console`,
   );
   return { kind: "create" };
+}
+
+/**
+ * Whether no one has used key `r`: the value of a key a stopped run created reached no state and no
+ * one (its value is revealed only to the run that holds it), so it was never charged.
+ */
+function neverUsed(r: ApiKeyRecord): boolean {
+  return r.usedQuota === 0 && r.accessedTime <= r.createdTime;
 }

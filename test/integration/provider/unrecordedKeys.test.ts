@@ -48,21 +48,31 @@ describe.each(PROFILES)("keys a stopped run left, on %s", (serverProfile) => {
   it("the re-created resource takes over the key with its auto-name instead of making a second one, and gives no usage back", async () => {
     await emu.control.setSwitches({ serverProfile });
     const stopped = await run().create("key0", args);
-    // The key was used before anyone held it in a state (its value reached no one but the console).
-    expect((await callModel(emu, stopped.outs.key as string)).status).toBe(200);
-    const used = (await emu.control.keys())[0]?.used_quota ?? 0;
-    expect(used).toBeGreaterThan(0);
+    // Usage charged just as the next run takes the key over (after its listing, before its read).
+    await emu.control.injectFault({ method: "GET", route: "/api/token/:id", kind: "charge", quota: 300 });
 
     const next = run();
     const created = await next.create("key0", args);
     expect(created.id).toBe(stopped.id);
     expect(await liveIds()).toEqual([Number(stopped.id)]);
     expect(created.outs.key).toBe(stopped.outs.key);
-    expect(created.outs).toMatchObject({ remainingQuota: 1_000 - used, usedQuota: used, quota: 1_000 });
+    expect(created.outs).toMatchObject({ remainingQuota: 700, usedQuota: 300, quota: 1_000 });
     expect(next.warnings).toEqual([
       `key ${stopped.id} ("${autoName("key0", SEED("key0"))}") was created by a run that stopped before Pulumi ` +
         'recorded it; resource "key0" takes it over instead of creating a second key',
     ]);
+  });
+
+  it("a used key with the auto-name (another backend's stack of the same names) is left alone: a new key, with a warning naming it", async () => {
+    await emu.control.setSwitches({ serverProfile });
+    const theirs = await run().create("key0", args);
+    expect((await callModel(emu, theirs.outs.key as string)).status).toBe(200);
+    const next = run();
+    const mine = await next.create("key0", args);
+    expect(mine.id).not.toBe(theirs.id);
+    expect(await liveIds()).toEqual([Number(theirs.id), Number(mine.id)]);
+    expect(next.warnings).toHaveLength(1);
+    expect(next.warnings[0]).toContain(`(key ${theirs.id}). A new key is created, as that key has been used`);
   });
 
   it("several resources of one run each take over their own key, with one listing for all", async () => {
