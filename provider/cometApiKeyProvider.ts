@@ -339,9 +339,19 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         return adopted;
       }
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
+      // Reveal batches wait for this create's value, except while the rate limit holds it back;
+      // the hold is released once the value was asked for or never will be.
+      const hold = s.revealer.expect();
       // A key a stopped run created for this resource (its name) is taken over, not made twice.
-      const left = await unrecordedKeysFor(s, inputs, recorded, warn);
+      let left: Awaited<ReturnType<typeof unrecordedKeysFor>>;
+      try {
+        left = await unrecordedKeysFor(s, inputs, recorded, warn);
+      } catch (error) {
+        hold.release();
+        throw error;
+      }
       if (left.kind === "adopt") {
+        hold.release();
         const { record } = left;
         // Its rotation schedule started when the stopped run created it.
         if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdTime + schedule.rotateAfter) };
@@ -350,9 +360,6 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         return adopted;
       }
       if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
-      // Reveal batches wait for this create's value, except while the rate limit holds it back;
-      // the hold is released once the value was asked for or never will be.
-      const hold = s.revealer.expect();
       let record: ApiKeyRecord;
       try {
         record = await s.resolver.createKey(
