@@ -130,3 +130,35 @@ export class LookupArgumentError extends CometApiProviderError {
     super(`${property} ${reason}`, "lookup");
   }
 }
+
+/**
+ * Before a create, several keys of the caller carry the resource's auto-name and no step of the
+ * run accounts for them (runs that stopped before Pulumi recorded their keys, or another stack
+ * with the same project, stack and resource names). Nothing was created: the message names the
+ * ids and how to keep one.
+ */
+export class UnrecordedKeysError extends CometApiProviderError {
+  override readonly name: string = "UnrecordedKeysError";
+  constructor(
+    readonly keyName: string,
+    readonly resource: string,
+    readonly candidateIds: readonly number[],
+  ) {
+    super(
+      `create key "${keyName}" (resource "${resource}"): nothing was created, because your account already has ` +
+        `${candidateIds.length} keys with this name that this stack does not hold (ids ${candidateIds.join(", ")}), ` +
+        "left by runs that stopped before Pulumi recorded them (or by another stack with the same project, stack " +
+        `and resource names). Refusing to guess which one is this resource's and to add one more. Keep one: ${UnrecordedKeysError.advice(resource, candidateIds[0] ?? 0)}, ` +
+        "and delete the others in the CometAPI console (or delete them all and let `pulumi up` create the key).",
+      "create key",
+    );
+  }
+
+  /** How to put key `id` under `resource` through either front door. */
+  static advice(resource: string, id: number): string {
+    return (
+      `set \`adoptKeyId: ${id}\` on the resource (TypeScript CometApiKey) or run ` +
+      `\`pulumi import cometapi:index:ApiKey ${resource} ${id}\` (native plugin), then \`pulumi up\``
+    );
+  }
+}

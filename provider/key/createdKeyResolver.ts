@@ -6,8 +6,9 @@
  * sent. The rules that keep this exact:
  *
  * - **Baseline.** Every create remembers the highest id seen by a listing that finished before it
- *   was sent; only keys above it can be its own. Ids are auto-increment, so one cheap listing per
- *   process is enough and later listings keep the baseline current.
+ *   was sent; only keys above it can be its own. Ids are auto-increment, so one listing per
+ *   process is enough (the account listing `unrecordedKeys.ts` takes before the first create, or a
+ *   cheap one of its own) and later listings keep the baseline current.
  * - **Identical concurrent creates** (same fields) share a group: each claims a different key,
  *   creates whose request succeeded first. A group claims only from a listing sent after every
  *   one of its creates had its answer (a create still being sent may already have its key in the
@@ -203,7 +204,8 @@ export class CreatedKeyResolver {
     return this.baselineListing;
   }
 
-  private observeMaxId(id: number): number {
+  /** A listing that finished (here or elsewhere in the process) saw key `id`: the baseline is at least that. */
+  observeMaxId(id: number): number {
     this.knownMaxId = Math.max(this.knownMaxId ?? 0, id);
     return this.knownMaxId;
   }

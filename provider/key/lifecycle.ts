@@ -11,6 +11,9 @@
  *   so builds whose full update applies it keep it. Status changes use status-only updates.
  * - `enabled` is the user's wish; `expired`/`exhausted` are the server's facts, reported and not
  *   fought. Reviving a key takes a full update that fixes expiry/quota, then a status change.
+ * - A create first looks for a key a stopped run left for the resource (same name, the caller's own,
+ *   held by no step of this run) and takes it over instead of making a second one
+ *   (`unrecordedKeys.ts`).
  * - Any failure after a key exists carries its id, so the engine records it instead of leaking it;
  *   a failure after an update's first write carries what was applied, so the next run converges.
  * - Usage lands at any time: a full update that sent a live quota corrects it when its answer
@@ -78,6 +81,7 @@ import {
 } from "./rotation.js";
 import { createSessionCache, type Session, type SessionOptions } from "./session.js";
 import { hasExpired } from "./status.js";
+import { RecordedKeys, unrecordedKeysFor } from "./unrecordedKeys.js";
 
 /** The subset of `pulumi.dynamic.ResourceProvider` this provider implements (no SDK import needed). */
 export interface CometApiKeyProvider {
@@ -152,6 +156,9 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   /** `cometapi:checkAccount` as configured (the environment decides when it is not). */
   let checkAccount: string | undefined;
   const sessionOf = createSessionCache(options);
+  /** The keys the state holds, as this process learned them (what a create's lookup leaves out). */
+  const recorded = new RecordedKeys();
+  const warn = options.warn ?? ((message: string) => console.error(message));
 
   function session(): Session {
     return sessionOf(options.connection ?? resolveConnection(configured));
@@ -289,6 +296,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async check(olds, news, naming) {
       const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
+      recorded.resourceInState(olds.name);
       checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       checkRetirementInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
       // A preview fails on a configuration mistake as `up` would: the settings here, the token and
@@ -313,6 +321,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async detailedDiff(id, olds, rawNews) {
       // A rotating key without expiresAt expires on its schedule: compare against that expiry.
       const news = withScheduledExpiry(olds, rawNews);
+      recorded.held(id, olds.name);
       const changes = changedProperties(olds, news);
       const replaces: string[] = [];
       const rotation = await dueRotation(id, olds, news);
@@ -344,10 +353,27 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         return adopted;
       }
       const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
-      if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       // Reveal batches wait for this create's value, except while the rate limit holds it back;
       // the hold is released once the value was asked for or never will be.
       const hold = s.revealer.expect();
+      // A key a stopped run created for this resource (its name) is taken over, not made twice.
+      let left: Awaited<ReturnType<typeof unrecordedKeysFor>>;
+      try {
+        left = await unrecordedKeysFor(s, inputs, recorded, warn);
+      } catch (error) {
+        hold.release();
+        throw error;
+      }
+      if (left.kind === "adopt") {
+        hold.release();
+        const { record } = left;
+        // Its rotation schedule started when the stopped run created it.
+        if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdTime + schedule.rotateAfter) };
+        const adopted = await adopt(s, inputs, me.id, record);
+        recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
+        return adopted;
+      }
+      if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
       let record: ApiKeyRecord;
       try {
         record = await s.resolver.createKey(
@@ -397,6 +423,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const s = session();
       const record = await s.snapshot.find(Number(id));
       const old = props as Partial<CometApiKeyOutputs>;
+      recorded.held(id, old.name);
       // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
       // allotment, and the value is revealed once (a secret output).
       const imported = old.keyId === undefined && old.name === undefined;
@@ -427,6 +454,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       const old = olds as Partial<CometApiKeyOutputs>;
       const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
       const s = session();
+      recorded.held(id, old.name);
       assertOwnKey((await s.caller()).id, id, old.userId, `update key ${id}`);
       // The live record, at most 2 s old (the updates of those 2 s share one listing; usage that
       // lands after it is taken off again from the update's answer).
@@ -478,6 +506,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
     async delete(id, props) {
       const s = session();
+      recorded.held(id, props.name);
       // The resource that adopted this key in this run (a replacement) holds it now.
       if (s.adopted.has(Number(id))) return;
       assertOwnKey(
@@ -637,17 +666,30 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     return living;
   }
 
-  /** Takes over an existing key and converges it to the declared inputs. */
+  /**
+   * Takes over an existing key and converges it to the declared inputs: key `adoptKeyId`, or
+   * `left`, a key a stopped run created for this resource (its allotment is the declared quota,
+   * less what was used since: nothing is given back).
+   */
   async function adopt(
     s: Session,
     inputs: CometApiKeyInputs,
     callerId: number,
+    left?: ApiKeyRecord,
   ): Promise<{ id: string; outs: Record<string, unknown> }> {
-    const id = inputs.adoptKeyId as number;
+    const id = left?.id ?? (inputs.adoptKeyId as number);
     let live: ApiKeyRecord;
     try {
       live = await s.client.getKey(id);
     } catch (error) {
+      if (error instanceof KeyNotFoundError && left) {
+        throw new KeyNotFoundError(
+          `adopt key ${id}`,
+          error.serverMessage,
+          `key ${id}, left by a run that stopped before Pulumi recorded it, was deleted while this run took it ` +
+            "over; nothing was created. Run `pulumi up` again to create the key",
+        );
+      }
       if (error instanceof KeyNotFoundError) {
         throw new KeyNotFoundError(
           `adopt key ${id}`,
@@ -665,7 +707,12 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       );
     }
     s.adopted.add(id);
-    const remain = inputs.unlimitedQuota ? live.remainQuota : (inputs.quota ?? 0);
+    const quota = inputs.quota ?? 0;
+    const remain = inputs.unlimitedQuota
+      ? live.remainQuota
+      : left
+        ? Math.max(0, quota - live.usedQuota)
+        : quota;
     let record = live;
     try {
       record = await converge(s, live, inputs, {

@@ -28,35 +28,46 @@ const PENDING_CREATES_JQ =
 const KEYS = 3;
 const REVEAL_ROUTES = ["POST /api/token/:id/key", "POST /api/token/batch/keys"];
 
-const YAML_PROGRAM = `name: cometapi-e2e-interrupted-yaml
+/** The YAML program: `KEYS` auto-named keys, or named `explicit-key<i>`. */
+const yamlProgram = (explicitNames: boolean) => `name: cometapi-e2e-interrupted-yaml
 runtime: yaml
 resources:
-${Array.from({ length: KEYS }, (_, i) => `  key${i}:\n    type: cometapi:index:ApiKey\n    properties:\n      quota: 1000\n`).join("")}`;
+${Array.from({ length: KEYS }, (_, i) => `  key${i}:\n    type: cometapi:index:ApiKey\n    properties:\n      quota: 1000\n${explicitNames ? `      name: explicit-key${i}\n` : ""}`).join("")}`;
 
 interface FrontDoor {
   name: string;
-  /** Sets up a stack of the program; returns it and the directory to run `pulumi` in. */
-  setUp(emu: RunningEmulator): Promise<{ engine: EngineStack; cwd: string; cleanup(): void }>;
+  /**
+   * Sets up a stack of the program (its keys named `explicit-key<i>` with `explicitNames`);
+   * returns it and the directory to run `pulumi` in.
+   */
+  setUp(
+    emu: RunningEmulator,
+    options?: { explicitNames?: boolean },
+  ): Promise<{ engine: EngineStack; cwd: string; cleanup(): void }>;
 }
 
 const FRONT_DOORS: FrontDoor[] = [
   {
     name: "TypeScript CometApiKey (dynamic provider)",
-    async setUp(emu) {
+    async setUp(emu, options = {}) {
       const cwd = join(__dirname, "fixtures", "interrupted-program");
       const connection = emulatorConnection(emu);
       const engine = await createLocalProgramStack(cwd, {
         envVars: connection.envVars,
-        config: { ...connection.config, keyCount: { value: String(KEYS) } },
+        config: {
+          ...connection.config,
+          keyCount: { value: String(KEYS) },
+          ...(options.explicitNames ? { explicitNames: { value: "true" } } : {}),
+        },
       });
       return { engine, cwd, cleanup: () => {} };
     },
   },
   {
     name: "native plugin from YAML",
-    async setUp(emu) {
+    async setUp(emu, options = {}) {
       const cwd = mkdtempSync(join(tmpdir(), "cometapi-e2e-interrupted-"));
-      writeFileSync(join(cwd, "Pulumi.yaml"), YAML_PROGRAM);
+      writeFileSync(join(cwd, "Pulumi.yaml"), yamlProgram(options.explicitNames === true));
       const connection = emulatorConnection(emu);
       const engine = await createArchivePluginStack(cwd, connection);
       return { engine, cwd, cleanup: () => rmSync(cwd, { recursive: true, force: true }) };
@@ -418,5 +429,109 @@ describe.each(FRONT_DOORS)("a token a header cannot carry: $name", (door) => {
     expect(error?.message).toMatch(/cometapi:accessToken \(COMETAPI_ACCESS_TOKEN\).*header cannot carry/);
     expect(error?.message).not.toContain(emu.accessToken);
     expect(await emu.control.requestCounts()).toEqual({});
+  });
+});
+
+/**
+ * SIGKILL of the CLI once every create is pending in the state and before the service commits
+ * them (each 6 s after it arrived); resolves when the service holds the `KEYS` keys the run never
+ * recorded, the stack unlocked with `pulumi cancel --yes` as docs/interrupted-runs.md says.
+ */
+async function killAfterCommittedCreates(
+  emu: RunningEmulator,
+  engine: EngineStack,
+  cwd: string,
+): Promise<{ id: number; name: string }[]> {
+  const stackName = engine.stack.name;
+  const env = engine.envVars;
+  await emu.control.injectFault({
+    method: "POST",
+    route: "/api/token/",
+    kind: "late-commit",
+    commitAfterMs: 6_000,
+    times: 0,
+  });
+  const run = startPulumi(["up", "--yes", "--skip-preview", "--non-interactive", "-s", stackName], {
+    cwd,
+    env,
+  });
+  // The CLI rewrites the checkpoint as it goes: a read in the middle of a write fails, and is repeated.
+  await waitFor("every create pending in the state", async () => {
+    const pending = await pendingCreates(cwd, env, stackName).catch(() => []);
+    return pending.length === KEYS;
+  });
+  run.child.kill("SIGKILL");
+  await run.exited;
+  await waitFor("every create committed", async () => (await emu.control.keys()).length === KEYS);
+  await emu.control.clearFaults();
+  await pulumiCommand(["cancel", "--yes", "-s", stackName], cwd, env);
+  expect(Object.keys(await keysInState(engine))).toEqual([]);
+  return (await emu.control.keys()).map((k) => ({ id: k.id, name: k.name }));
+}
+
+describe.each(FRONT_DOORS)("no orphan after a killed run: $name", (door) => {
+  let emu: RunningEmulator;
+  let setUp: Awaited<ReturnType<FrontDoor["setUp"]>> | undefined;
+  beforeEach(async () => {
+    emu = await startEmulator();
+  });
+  afterEach(async () => {
+    await emu.control.clearFaults();
+    await setUp?.engine.stack.cancel().catch(() => undefined);
+    await setUp?.engine.cleanup();
+    setUp?.cleanup();
+    setUp = undefined;
+    await emu.close();
+  });
+
+  it.each([["pulumi up"], ["pulumi refresh, then pulumi up"]])(
+    "SIGKILL after the service committed the creates: a plain %s puts each key under its resource, no second key; destroy leaves none",
+    async (next) => {
+      setUp = await door.setUp(emu);
+      const { engine, cwd } = setUp;
+      const stackName = engine.stack.name;
+      const env = engine.envVars;
+      const left = await killAfterCommittedCreates(emu, engine, cwd);
+      if (next.includes("refresh")) await pulumiCommand(["refresh", "--yes", "-s", stackName], cwd, env);
+      const output = await pulumiCommand(["up", "--yes", "-s", stackName], cwd, env);
+      // Exactly the keys the killed run made, each in the state under its resource, each named in the output.
+      const live = await emu.control.keys();
+      expect(live.map((k) => k.id).sort()).toEqual(left.map((k) => k.id).sort());
+      const state = await keysInState(engine);
+      expect(Object.values(state).sort()).toEqual(left.map((k) => String(k.id)).sort());
+      for (const [logical, id] of Object.entries(state)) {
+        expect(live.find((k) => String(k.id) === id)?.name.startsWith(`${logical}-`)).toBe(true);
+        expect(output).toContain(`resource "${logical}" takes it over instead of creating a second key`);
+      }
+      for (const k of left)
+        expect(output).toContain(`key ${k.id} ("${k.name}") was created by a run that stopped`);
+      await pulumiCommand(["destroy", "--yes", "-s", stackName], cwd, env);
+      expect(await emu.control.keys()).toEqual([]);
+    },
+  );
+
+  it("explicit names: the next up creates each key and warns with the id of the key the killed run left, and how to adopt it", async () => {
+    setUp = await door.setUp(emu, { explicitNames: true });
+    const { engine, cwd } = setUp;
+    const stackName = engine.stack.name;
+    const env = engine.envVars;
+    const left = await killAfterCommittedCreates(emu, engine, cwd);
+    const output = await pulumiCommand(["up", "--yes", "-s", stackName], cwd, env);
+    const state = await keysInState(engine);
+    const live = await emu.control.keys();
+    expect(live).toHaveLength(2 * KEYS);
+    const leftIds = new Set(left.map((k) => String(k.id)));
+    expect(Object.values(state).filter((id) => leftIds.has(id))).toEqual([]);
+    for (const k of left) {
+      const logical = k.name.replace(/^explicit-/, "");
+      expect(live.find((l) => String(l.id) === state[logical])?.name).toBe(k.name);
+      expect(output).toContain(
+        `create key "${k.name}" (resource "${logical}"): your account already has a key with this name that this stack does not hold (key ${k.id})`,
+      );
+      expect(output).toContain(`\`adoptKeyId: ${k.id}\``);
+    }
+    // What the warning says: the killed run's keys stay until adopted or deleted.
+    await pulumiCommand(["destroy", "--yes", "-s", stackName], cwd, env);
+    expect((await emu.control.keys()).map((k) => k.id).sort()).toEqual(left.map((k) => k.id).sort());
   });
 });
