@@ -34,6 +34,7 @@ import {
 } from "./errors.js";
 import { type AutoNaming, type CometApiKeyInputs, checkInputs, toIso } from "./inputs.js";
 import { adoptsAnotherKey, changedProperties, sameFields } from "./keyDiff.js";
+import { assertFieldsHeld, heldBy } from "./keyFieldRules.js";
 import {
   appliedInputs,
   type CometApiKeyOutputs,
@@ -184,6 +185,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit, live.usedQuota);
       progress.record = record;
       progress.fullUpdateApplied = true;
+      assertFieldsHeld(inputs, record, `update key ${id}`);
     }
     // Enable whatever is not enabled (2, or a stray 0), except an expired/exhausted key that
     // cannot work yet: that stays the server's fact.
@@ -348,6 +350,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         throw error;
       }
       try {
+        assertFieldsHeld(inputs, record, `create key ${record.id}`);
         // The schedule starts at the server's `created_time` (the local clock may differ).
         const scheduledEnd = schedule ? record.createdTime + schedule.rotateAfter : undefined;
         if (
@@ -692,7 +695,8 @@ function initFailure(
       "run `pulumi up` again to finish.",
     `${step} key ${record.id}`,
     String(record.id),
-    outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
+    // Fields the server could not hold are recorded as it holds them: the next run tries again.
+    outputsOf(heldBy(inputs, record), record, key, s.settings.baseUrl, s.client.serverNow()),
     { cause: error },
   );
 }

@@ -7,12 +7,13 @@
 import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "./client.js";
 import { KeyNotFoundError } from "./errors.js";
 import { toIso } from "./inputs.js";
-import { canonicalIpEntry } from "./ip.js";
+import { normalKeyFields } from "./keyFieldRules.js";
+import type { KeyFieldValues } from "./keyFields.js";
 import { maskKey } from "./keyRecordMapping.js";
 import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
-/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `apiKeyDescription.ts`). */
-export interface ApiKeySummary {
+/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `apiKeyDescription.ts`): the plain fields sorted. */
+export interface ApiKeySummary extends KeyFieldValues {
   keyId: number;
   name: string;
   maskedKey: string;
@@ -21,10 +22,6 @@ export interface ApiKeySummary {
   unlimitedQuota: boolean;
   remainingQuota: number;
   usedQuota: number;
-  models: string[];
-  allowIps: string[];
-  group: string;
-  crossGroupRetry: boolean;
   createdAt: string;
   accessedAt: string;
 }
@@ -134,10 +131,7 @@ function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
     unlimitedQuota: record.unlimitedQuota,
     remainingQuota: record.remainQuota,
     usedQuota: record.usedQuota,
-    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
-    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
-    group: record.group,
-    crossGroupRetry: record.crossGroupRetry,
+    ...normalKeyFields(record),
     createdAt: toIso(record.createdTime),
     accessedAt: toIso(record.accessedTime),
   };

@@ -6,8 +6,8 @@
  */
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "./client.js";
 import { type CometApiKeyInputs, parseExpiry, toIso } from "./inputs.js";
-import { canonicalIpEntry } from "./ip.js";
-import { COMPARED, sameSet } from "./keyDiff.js";
+import { COMPARED } from "./keyDiff.js";
+import { inWrittenOrder, normalKeyFields, pickKeyFields } from "./keyFieldRules.js";
 import { type KeyStatus, keyStatusOf } from "./keyStatus.js";
 
 /** What the resource exposes: the normalised inputs plus what the service reports. */
@@ -43,10 +43,7 @@ export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKey
     expiredTime: typeof expires === "number" ? expires : -1,
     remainQuota,
     unlimitedQuota: inputs.unlimitedQuota,
-    modelLimits: [...inputs.models],
-    allowIps: [...inputs.allowIps],
-    group: inputs.group,
-    crossGroupRetry: inputs.crossGroupRetry,
+    ...pickKeyFields(inputs),
   };
 }
 
@@ -62,10 +59,7 @@ export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
     // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
     ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
     unlimitedQuota: record.unlimitedQuota,
-    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
-    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
-    group: record.group,
-    crossGroupRetry: record.crossGroupRetry,
+    ...normalKeyFields(record),
     enabled: record.status === WireKeyStatus.enabled,
   };
 }
@@ -77,10 +71,7 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
   return {
     ...live,
     // The same set as before keeps the order the program wrote it in.
-    models: sameSet(live.models, old.models ?? []) ? (old.models ?? []) : live.models,
-    allowIps: sameSet(live.allowIps, (old.allowIps ?? []).map(canonicalIpEntry))
-      ? (old.allowIps ?? [])
-      : live.allowIps,
+    ...inWrittenOrder(old, live),
     ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),

@@ -4,6 +4,7 @@
  * its answer arrives. No timers, no sleeps.
  */
 import type { ApiKeyFields, ApiKeyPage, ApiKeyRecord, CometApiClient } from "../../provider/client";
+import { absentKeyFields } from "../../provider/keyFieldRules";
 
 /** One request the code under test made, waiting for the test's answer. */
 export interface PendingCall<T> {
@@ -100,7 +101,6 @@ export function recordOf(id: number, fields: ApiKeyFields): ApiKeyRecord {
     id,
     key: `masked${id}`,
     status: 1,
-    modelLimitsEnabled: fields.modelLimits.length > 0,
     usedQuota: 0,
     createdTime: 0,
     accessedTime: 0,
@@ -114,10 +114,7 @@ export function fieldsNamed(name: string): ApiKeyFields {
     expiredTime: -1,
     remainQuota: 100,
     unlimitedQuota: false,
-    modelLimits: [],
-    allowIps: [],
-    group: "",
-    crossGroupRetry: false,
+    ...absentKeyFields(),
   };
 }
 

@@ -1,6 +1,7 @@
 /** `keyStatusOf`: the reported status from the wire status, expiry and quota. */
 import { describe, expect, it } from "vitest";
 import { type ApiKeyRecord, WireKeyStatus } from "../../provider/client";
+import { absentKeyFields } from "../../provider/keyFieldRules";
 import { hasExpired, keyStatusOf } from "../../provider/keyStatus";
 
 const NOW = 1_800_000_000;
@@ -16,12 +17,8 @@ function record(patch: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
     expiredTime: -1,
     remainQuota: 1000,
     unlimitedQuota: false,
-    modelLimitsEnabled: false,
-    modelLimits: [],
-    allowIps: [],
+    ...absentKeyFields(),
     usedQuota: 0,
-    group: "",
-    crossGroupRetry: false,
     ...patch,
   };
 }

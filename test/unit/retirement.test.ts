@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApiKeyRecord } from "../../provider/client";
+import { absentKeyFields } from "../../provider/keyFieldRules";
 import {
   checkRetirementInputs,
   graceOf,
@@ -23,11 +24,7 @@ function record(id: number, name: string, expiredTime: number, userId = 7): ApiK
     expiredTime,
     remainQuota: 0,
     unlimitedQuota: false,
-    modelLimitsEnabled: false,
-    modelLimits: [],
-    allowIps: [],
-    group: "",
-    crossGroupRetry: false,
+    ...absentKeyFields(),
     usedQuota: 0,
     createdTime: NOW - HOUR,
     accessedTime: 0,
