@@ -1,6 +1,6 @@
 /**
- * Detailed-diff entries for the list inputs that are sets (`models`, `allowIps`): one element path
- * per added or removed entry (`models[2]`), so the engine's preview shows `+ [2]: "gpt-4o"` rather
+ * Detailed-diff entries for the list inputs that are sets (`compare: "set"` in keyFields.ts): one
+ * element path per added or removed entry (`<property>[2]`), so the engine shows `+ [2]: "gpt-4o"` rather
  * than every shifted position as a rename. Reordering is no change at all (see provider/keyDiff.ts).
  */
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
