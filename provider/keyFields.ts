@@ -17,6 +17,7 @@ import type { AccountCatalog } from "./accountCatalog.js";
 import type { PropertyType } from "./apiKeyDescription.js";
 import { checkList, describe, type Fail, hasControlCharacters, isUnknown } from "./inputRules.js";
 import { canonicalIpEntry, parseIpEntry } from "./ip.js";
+import { didYouMean } from "./suggest.js";
 
 /**
  * How diff compares two values: `equal` (the same value), `ordered` (a list whose order matters: a
@@ -179,6 +180,59 @@ export const KEY_FIELDS = {
     wire: { cross_group_retry: z.boolean().nullish() },
     fromWire: (w) => w.cross_group_retry ?? false,
     toWire: (crossGroupRetry) => ({ cross_group_retry: crossGroupRetry }),
+  }),
+  autoGroups: keyField<string[]>()({
+    type: "string[]",
+    inputDoc:
+      'The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service\'s own order. Only with `group: "auto"`; service builds from before new-api\'s `auto_groups` (2026-08) refuse a non-empty list.',
+    outputDoc: 'The groups `group: "auto"` tries, in the order written (empty: the service\'s order).',
+    summaryDoc: 'The groups `group: "auto"` tries, in order (empty: the service\'s order).',
+    constraints: 'only with group "auto"; groups the account may select; no repeats',
+    sdkDefault: "[] (the service's order)",
+    example: 'autoGroups: ["vip", "default"]',
+    absent: [],
+    compare: "ordered",
+    check: (value, fail, checked) => {
+      const groups = checkList(value, "autoGroups", fail, (entry, path) => {
+        const group = entry.trim();
+        if (group === "") return { reason: `${path} is empty` };
+        if (hasControlCharacters(group) || group.includes(","))
+          return { reason: `${path} must not contain commas or control characters` };
+        if (group === "auto") return { reason: `${path} is "auto"; list the groups auto chooses from` };
+        return { value: group };
+      });
+      if (
+        Array.isArray(groups) &&
+        groups.length > 0 &&
+        !isUnknown(checked.group) &&
+        checked.group !== "auto"
+      ) {
+        fail(
+          "autoGroups",
+          `only works with group "auto" (group is "${String(checked.group ?? "")}"); set group: "auto" or drop autoGroups`,
+        );
+      }
+      return groups;
+    },
+    accountCheck: async (groups, _checked, catalog) => {
+      const known = groups.filter((g) => !isUnknown(g));
+      if (known.length === 0) return [];
+      const usable = await catalog.usableGroups();
+      if (!usable) return [];
+      const names = usable.map((g) => g.name).filter((name) => name !== "auto");
+      return groups.flatMap((group, index) =>
+        isUnknown(group) || names.includes(group)
+          ? []
+          : [
+              `autoGroups[${index}] "${group}" is not a group this account may select${didYouMean(group, names)} ` +
+                `(selectable: ${names.length > 0 ? names.join(", ") : "none"})`,
+            ],
+      );
+    },
+    // Builds from before it send no `auto_groups` at all (unknown); `null` means none.
+    wire: { auto_groups: z.array(z.string()).nullish() },
+    fromWire: (w) => (w.auto_groups === undefined ? undefined : (w.auto_groups ?? [])),
+    toWire: (autoGroups) => ({ auto_groups: autoGroups }),
   }),
 } as const;
 

@@ -71,6 +71,14 @@ export interface CometApiKeyArgs {
    */
   crossGroupRetry?: pulumi.Input<boolean>;
   /**
+   * The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the
+   * account may select, each once. Empty: the service's own order. Only with `group: "auto"`;
+   * service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
+   * @default [] (the service's order)
+   * @example autoGroups: ["vip", "default"]
+   */
+  autoGroups?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Whether the key may be used. `false` disables it (status-only update, in place). An expired or
    * exhausted key is re-enabled once its expiry or quota is fixed in the same update.
    * @default true
@@ -136,6 +144,8 @@ export interface CometApiKeyOutputs {
   readonly group: pulumi.Output<string>;
   /** Whether a failed request is retried in another group. */
   readonly crossGroupRetry: pulumi.Output<boolean>;
+  /** The groups `group: "auto"` tries, in the order written (empty: the service's order). */
+  readonly autoGroups: pulumi.Output<string[]>;
   /** The wish: whether the key should be usable. */
   readonly enabled: pulumi.Output<boolean>;
   /** The id of the key taken over at create, when `adoptKeyId` was set. */
@@ -179,6 +189,7 @@ export const COMET_API_KEY_INPUTS = [
   "allowIps",
   "group",
   "crossGroupRetry",
+  "autoGroups",
   "enabled",
   "adoptKeyId",
   "rotateAfter",

@@ -15,6 +15,7 @@ const fields: ApiKeyFields = {
   allowIps: ["1.2.3.4", "10.0.0.0/8"],
   group: "vip",
   crossGroupRetry: false,
+  autoGroups: [],
 };
 
 /** What the server stores for `f` (as a listing reports it), with optional drift. */
@@ -100,6 +101,7 @@ describe("fingerprints", () => {
     ["IP prefix", { allowIps: ["1.2.3.4", "10.0.0.0/16"] }],
     ["group", { group: "" }],
     ["crossGroupRetry", { crossGroupRetry: true }],
+    ["autoGroups", { autoGroups: ["vip"] }],
   ])("a record that differs in %s does not match", (_t, patch) => {
     expect(fingerprintOfRecord(recordFor(fields, patch))).not.toBe(fingerprintOfFields(fields));
   });

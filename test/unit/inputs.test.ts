@@ -47,6 +47,7 @@ describe("defaults", () => {
       allowIps: [],
       group: "",
       crossGroupRetry: false,
+      autoGroups: [],
       enabled: true,
     });
   });
