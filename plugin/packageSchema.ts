@@ -55,7 +55,7 @@ export function packageSchema(version: string): Record<string, unknown> {
   const summaryProperties = Object.fromEntries(
     KEY_SUMMARY_FIELDS.map((f) => [f.name, property(f.type, f.doc)]),
   );
-  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => f.name !== "expiresAt").map((f) => f.name);
+  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => !f.optional).map((f) => f.name);
   return {
     name: PACKAGE_NAME,
     displayName: "CometAPI",

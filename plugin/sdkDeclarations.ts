@@ -1,11 +1,12 @@
 /**
  * `sdk/cometApiKeyTypes.ts`: the TypeScript SDK's declarations of `CometApiKey` (its arguments,
  * its outputs, their JSDoc with `@default` and `@example`, the property lists the resource passes
- * to the engine), written from the one description in `provider/apiKeyDescription.ts` by
+ * to the engine) and of the lookups' `ApiKeySummary`, written from the one description in `provider/apiKeyDescription.ts` by
  * `npm run schema`. test/unit/apiKeyDescription.test.ts fails when the committed file differs.
  */
 import {
   API_KEY_PROPERTIES,
+  KEY_SUMMARY_FIELDS,
   type PropertyDescription,
   type PropertyType,
   RETIRED_KEY_FIELDS,
@@ -84,6 +85,14 @@ export function sdkDeclarationsSource(): string {
     "/** The outputs of a `CometApiKey`: every input, normalised, and what the service reports. */",
     "export interface CometApiKeyOutputs {",
     ...API_KEY_PROPERTIES.flatMap(outputMember),
+    "}",
+    "",
+    "/** A key as `getApiKey` / `getApiKeys` return it: never its value. */",
+    "export interface ApiKeySummary {",
+    ...KEY_SUMMARY_FIELDS.flatMap((f) => [
+      ...jsDoc("  ", f.doc),
+      `  ${f.name}${f.optional ? "?" : ""}: ${f.sdkType ?? TS_TYPES[f.type]};`,
+    ]),
     "}",
     "",
     ...nameList(

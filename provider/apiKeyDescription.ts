@@ -301,8 +301,19 @@ export const PROVIDER_CONFIG: readonly ConfigDescription[] = [
   },
 ];
 
+/** One field of a key as the lookups return it. */
+export interface SummaryFieldDescription {
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly doc: string;
+  /** Absent from some keys (not `required` in the schema). */
+  readonly optional?: boolean;
+  /** The TypeScript SDK's type where it is richer than the schema's, e.g. `KeyStatus`. */
+  readonly sdkType?: string;
+}
+
 /** The fields of a key as the lookup functions return it: never the key value. */
-export const KEY_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
+export const KEY_SUMMARY_FIELDS: readonly SummaryFieldDescription[] = [
   { name: "keyId", type: "integer", doc: "The key's numeric id in CometAPI." },
   { name: "name", type: "string", doc: "The display name." },
   {
@@ -314,11 +325,13 @@ export const KEY_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; do
     name: "status",
     type: "string",
     doc: "`enabled`, `disabled`, or the server's facts `expired` / `exhausted`.",
+    sdkType: "KeyStatus",
   },
   {
     name: "expiresAt",
     type: "string",
     doc: "The expiry as ISO-8601 UTC; absent when the key never expires.",
+    optional: true,
   },
   { name: "unlimitedQuota", type: "boolean", doc: "Whether the key has no quota limit." },
   { name: "remainingQuota", type: "integer", doc: "Live remaining quota." },

@@ -13,13 +13,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { CometApiClient } from "../provider/client.js";
 import { resolveConnection } from "../provider/connection.js";
 import * as lookups from "../provider/keyLookups.js";
+import type { ApiKeySummary } from "./cometApiKeyTypes.js";
 
-export type { ApiKeySummary, GetApiKeysArgs } from "../provider/keyLookups.js";
+export type { GetApiKeysArgs } from "../provider/keyLookups.js";
+export type { ApiKeySummary } from "./cometApiKeyTypes.js";
 
 /** What `getApiKeys` returns. */
 export interface GetApiKeysResult {
   /** The matching keys, newest first, values masked. */
-  keys: lookups.ApiKeySummary[];
+  keys: ApiKeySummary[];
 }
 
 /** Arguments of `getApiKey`. */
@@ -47,7 +49,7 @@ export async function withClient<T>(run: (client: CometApiClient) => Promise<T>)
 }
 
 /** Looks up one key by id; fails naming the id when no such key is visible to the token. */
-export function getApiKey(args: GetApiKeyArgs): Promise<lookups.ApiKeySummary> {
+export function getApiKey(args: GetApiKeyArgs): Promise<ApiKeySummary> {
   return withClient((client) => lookups.getApiKey(client, args.keyId));
 }
 

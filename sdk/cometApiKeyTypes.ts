@@ -179,6 +179,40 @@ export interface CometApiKeyOutputs {
   readonly accessedAt: pulumi.Output<string>;
 }
 
+/** A key as `getApiKey` / `getApiKeys` return it: never its value. */
+export interface ApiKeySummary {
+  /** The key's numeric id in CometAPI. */
+  keyId: number;
+  /** The display name. */
+  name: string;
+  /** The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print. */
+  maskedKey: string;
+  /** `enabled`, `disabled`, or the server's facts `expired` / `exhausted`. */
+  status: KeyStatus;
+  /** The expiry as ISO-8601 UTC; absent when the key never expires. */
+  expiresAt?: string;
+  /** Whether the key has no quota limit. */
+  unlimitedQuota: boolean;
+  /** Live remaining quota. */
+  remainingQuota: number;
+  /** Quota used so far. */
+  usedQuota: number;
+  /** Allowed models, sorted (empty: every model). */
+  models: string[];
+  /** Allowed addresses and CIDRs, sorted (empty: any). */
+  allowIps: string[];
+  /** The account group serving the key. */
+  group: string;
+  /** Whether a failed request is retried in another group. */
+  crossGroupRetry: boolean;
+  /** The groups `group: "auto"` tries, in order (empty: the service's order). */
+  autoGroups: string[];
+  /** When the key was created (ISO-8601 UTC). */
+  createdAt: string;
+  /** When the key was last charged (ISO-8601 UTC). */
+  accessedAt: string;
+}
+
 /** The inputs, in order. */
 export const COMET_API_KEY_INPUTS = [
   "name",

@@ -157,7 +157,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
   expiresAt: {
     wire: ["expired_time"],
     files: [
-      "plugin/packageSchema.ts",
       "plugin/referenceDoc.ts",
       "policy/keyPolicies.ts",
       "policy/keyResourceTypes.ts",
