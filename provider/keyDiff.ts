@@ -85,5 +85,3 @@ function expiryOf(value: unknown): number {
   const parsed = parseExpiry(value);
   return typeof parsed === "number" ? parsed : Number.NaN;
 }
-
-export { sameSet } from "./keyFieldRules.js";
