@@ -21,7 +21,7 @@ export class ControlError extends Error {
   }
 }
 
-const EDITABLE: Record<string, "number" | "string" | "boolean" | "string|null"> = {
+const EDITABLE: Record<string, "number" | "string" | "boolean" | "string|null" | "string[]|null"> = {
   user_id: "number",
   key: "string",
   status: "number",
@@ -37,6 +37,7 @@ const EDITABLE: Record<string, "number" | "string" | "boolean" | "string|null"> 
   used_quota: "number",
   group: "string",
   cross_group_retry: "boolean",
+  auto_groups: "string[]|null",
 };
 
 function checkPatch(patch: unknown): Partial<EmulatorKeyRecord> {
@@ -49,11 +50,13 @@ function checkPatch(patch: unknown): Partial<EmulatorKeyRecord> {
     const type = EDITABLE[k];
     if (!type) throw new ControlError(`unknown field ${k}`);
     const good =
-      type === "string|null"
-        ? v === null || typeof v === "string"
-        : type === "number"
-          ? typeof v === "number" && Number.isInteger(v)
-          : typeof v === type;
+      type === "string[]|null"
+        ? v === null || (Array.isArray(v) && v.every((g) => typeof g === "string"))
+        : type === "string|null"
+          ? v === null || typeof v === "string"
+          : type === "number"
+            ? typeof v === "number" && Number.isInteger(v)
+            : typeof v === type;
     if (!good) throw new ControlError(`${k} must be ${type === "number" ? "an integer" : type}`);
     out[k] = v;
   }

@@ -9,7 +9,7 @@
  * | limited quota cap | 1e9 × `quotaPerUnit` | 2147483647 |
  * | 429 | no `Retry-After` | `Retry-After`: the limit's full window |
  * | `cross_group_retry` | as sent | false unless `group` is `auto` |
- * | records | `billing_type` | `auto_groups`; `GET /api/token/auto-groups` |
+ * | records | `billing_type` | `auto_groups` (stored, validated for group `auto`); `GET /api/token/auto-groups` |
  * | type errors | `Token.remain_quota` | `tokenRequest.Token.remain_quota` |
  * | `GET /api/user/models`, no models | `null` | `[]`; `?group=auto`: the auto groups' models |
  */
@@ -30,7 +30,12 @@ export interface ServerProfile {
   crossGroupRetry(sent: boolean, group: string): boolean;
   /** Extra fields of every record. */
   recordExtras: Record<string, unknown>;
-  /** Whether `GET /api/token/auto-groups` is served. */
+  /**
+   * Whether keys carry `auto_groups` (upstream PR #6590): stored on create and full update for
+   * group `auto` (validated: no repeats, at most the selectable groups' count, only selectable
+   * groups), cleared for any other group, `null` when empty; and `GET /api/token/auto-groups` is
+   * served. Without it the field is ignored in requests and absent from records.
+   */
   autoGroupsRoute: boolean;
   /** How Go's decoder names the create/update body: the value type and the field prefix. */
   tokenBodyType: { value: string; field: string };
@@ -52,7 +57,7 @@ export const SERVER_PROFILES: Record<ServerProfileName, ServerProfile> = {
     quotaCap: () => INT32_MAX,
     retryAfter: true,
     crossGroupRetry: (sent, group) => group === "auto" && sent,
-    recordExtras: { auto_groups: null },
+    recordExtras: {},
     autoGroupsRoute: true,
     tokenBodyType: { value: "controller.tokenRequest", field: "tokenRequest.Token" },
     emptyModelsAsNull: false,

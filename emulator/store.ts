@@ -28,6 +28,8 @@ export interface EmulatorKeyRecord {
   used_quota: number;
   group: string;
   cross_group_retry: boolean;
+  /** The groups `auto` tries, in order (profiles that have them); absent or `null`: none. */
+  auto_groups?: string[] | null;
   /** Always `null` for live records (soft-deleted ones carry the deletion time internally). */
   DeletedAt: string | null;
 }

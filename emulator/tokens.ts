@@ -23,6 +23,9 @@ export const MSG = {
     "Token quota is exhausted and cannot be enabled. Please modify the remaining quota or set it to unlimited",
   invalidParams: "Invalid parameters",
   batchTooMany: (max: number) => `Too many items in batch request, maximum is ${max}`,
+  autoGroupsTooMany: (max: number) => `Too many auto groups, maximum is ${max}`,
+  autoGroupsDuplicate: (group: string) => `Duplicate auto group: ${group}`,
+  autoGroupsInvalid: (group: string) => `Auto group ${group} is not available`,
   fuzzyRefused: "令牌数量超过上限，仅允许精确搜索，请勿使用 % 通配符",
   doublePercent: "搜索模式中不允许包含连续的 % 通配符",
   tooManyPercent: "搜索模式中最多允许包含 2 个 % 通配符",
@@ -63,6 +66,8 @@ interface TokenBody {
   allow_ips: string | null;
   group: string;
   cross_group_retry: boolean;
+  /** `undefined`: not in the body (a full update then keeps the stored list). */
+  auto_groups: string[] | null | undefined;
 }
 
 function profileOf(ctx: EmulatorContext): ServerProfile {
@@ -96,6 +101,7 @@ function decodeTokenBody(
       allow_ips: (v.allow_ips as string | null | undefined) ?? null,
       group: (v.group as string | undefined) ?? "",
       cross_group_retry: (v.cross_group_retry as boolean | undefined) ?? false,
+      auto_groups: v.auto_groups as string[] | null | undefined,
     },
   };
 }
@@ -179,7 +185,41 @@ function maxQuota(ctx: EmulatorContext): number {
 }
 
 function wire(ctx: EmulatorContext, rec: EmulatorKeyRecord): Record<string, unknown> {
-  return toWire(rec, ctx.switches.maskKeys, profileOf(ctx).recordExtras);
+  const profile = profileOf(ctx);
+  const autoGroups = profile.autoGroupsRoute
+    ? { auto_groups: rec.auto_groups?.length ? rec.auto_groups : null }
+    : {};
+  return toWire(rec, ctx.switches.maskKeys, { ...profile.recordExtras, ...autoGroups });
+}
+
+/** The groups a key of group `auto` may try: the selectable ones but `auto` itself. */
+function selectableAutoGroups(ctx: EmulatorContext): string[] {
+  return ctx.switches.groups.map((g) => g.split("=")[0] as string).filter((g) => g !== "auto");
+}
+
+/**
+ * `auto_groups` as a create or full update stores it (profiles that have it): validated and kept
+ * for group `auto`, cleared for any other group; `keep` when an update's body has none.
+ */
+function autoGroupsOf(
+  ctx: EmulatorContext,
+  body: TokenBody,
+  keep: string[] | null | undefined,
+): { ok: true; value: string[] | null } | { ok: false; reply: Reply } {
+  if (body.group !== "auto") return { ok: true, value: null };
+  if (body.auto_groups === undefined) return { ok: true, value: keep ?? null };
+  const groups = body.auto_groups ?? [];
+  if (groups.length === 0) return { ok: true, value: null };
+  const selectable = selectableAutoGroups(ctx);
+  if (groups.length > selectable.length)
+    return { ok: false, reply: fail(MSG.autoGroupsTooMany(selectable.length)) };
+  const seen = new Set<string>();
+  for (const group of groups) {
+    if (seen.has(group)) return { ok: false, reply: fail(MSG.autoGroupsDuplicate(group)) };
+    seen.add(group);
+    if (!selectable.includes(group)) return { ok: false, reply: fail(MSG.autoGroupsInvalid(group)) };
+  }
+  return { ok: true, value: groups };
 }
 
 /** Checks 2 and 3 of create/update: name length and quota bounds. */
@@ -313,6 +353,8 @@ export function createToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
   if (ctx.store.liveCount(userId) >= max) return fail(MSG.tooManyTokens(max));
   const groupRefused = checkGroup(ctx, body.group);
   if (groupRefused) return groupRefused;
+  const autoGroups = profileOf(ctx).autoGroupsRoute ? autoGroupsOf(ctx, body, undefined) : undefined;
+  if (autoGroups && !autoGroups.ok) return autoGroups.reply;
   const now = ctx.clock.now();
   ctx.store.insert({
     user_id: userId,
@@ -330,6 +372,7 @@ export function createToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
     used_quota: 0,
     group: body.group,
     cross_group_retry: profileOf(ctx).crossGroupRetry(body.cross_group_retry, body.group),
+    ...(autoGroups ? { auto_groups: autoGroups.value } : {}),
   });
   return ok();
 }
@@ -358,6 +401,9 @@ export function updateToken(ctx: EmulatorContext, req: RequestInfo, userId: numb
   } else {
     const groupRefused = checkGroup(ctx, body.group);
     if (groupRefused) return groupRefused;
+    const autoGroups = profileOf(ctx).autoGroupsRoute ? autoGroupsOf(ctx, body, rec.auto_groups) : undefined;
+    if (autoGroups && !autoGroups.ok) return autoGroups.reply;
+    if (autoGroups) rec.auto_groups = autoGroups.value;
     rec.name = body.name;
     if (!ctx.switches.updateKeepsExpiry) rec.expired_time = body.expired_time;
     rec.remain_quota = body.remain_quota;
@@ -441,6 +487,6 @@ export function deleteTokensBatch(
 
 /** `GET /api/token/auto-groups` (upstream-2026-08): the groups a key of group `auto` may use, and their maximum. */
 export function getAutoGroups(ctx: EmulatorContext): Reply {
-  const groups = ctx.switches.groups.map((g) => g.split("=")[0] as string).filter((g) => g !== "auto");
+  const groups = selectableAutoGroups(ctx);
   return ok({ groups, max_count: groups.length });
 }

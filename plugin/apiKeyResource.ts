@@ -5,10 +5,14 @@
  * engine's autonaming is honoured with a stable suffix. Every rule of a key lives in `provider/`.
  */
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
-import { API_KEY_GENERATED_NAMES, API_KEY_SECRET_NAMES, API_KEY_TOKEN } from "../provider/key/description.js";
 import { detailedDiffEntries, fillDetailedDiff } from "../provider/key/detailedDiff.js";
 import { type AutoNaming, autoName } from "../provider/key/inputs.js";
 import type { CometApiKeyProvider } from "../provider/key/lifecycle.js";
+import {
+  API_KEY_GENERATED_NAMES,
+  API_KEY_SECRET_NAMES,
+  API_KEY_TOKEN,
+} from "../provider/model/description.js";
 import type { PluginResource } from "./pluginResource.js";
 import {
   fromStruct,

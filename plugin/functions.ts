@@ -5,14 +5,14 @@
  */
 import { getAccount, getGroups, getModels } from "../provider/account/lookups.js";
 import { LookupArgumentError } from "../provider/errors/index.js";
+import { getApiKey, getApiKeys } from "../provider/key/lookups.js";
 import {
   GET_ACCOUNT_TOKEN,
   GET_API_KEY_TOKEN,
   GET_API_KEYS_TOKEN,
   GET_GROUPS_TOKEN,
   GET_MODELS_TOKEN,
-} from "../provider/key/description.js";
-import { getApiKey, getApiKeys } from "../provider/key/lookups.js";
+} from "../provider/model/description.js";
 import type { CometApiClient } from "../provider/service/client.js";
 import type { PropertyMap } from "./propertyValues.js";
 

@@ -25,7 +25,7 @@ import {
   type PropertyType,
   RETIRED_KEY_FIELDS,
   RETIRED_KEY_TYPE,
-} from "../provider/key/description.js";
+} from "../provider/model/description.js";
 
 type SchemaProperty = Record<string, unknown>;
 
@@ -55,7 +55,7 @@ export function packageSchema(version: string): Record<string, unknown> {
   const summaryProperties = Object.fromEntries(
     KEY_SUMMARY_FIELDS.map((f) => [f.name, property(f.type, f.doc)]),
   );
-  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => f.name !== "expiresAt").map((f) => f.name);
+  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => !f.optional).map((f) => f.name);
   return {
     name: PACKAGE_NAME,
     displayName: "CometAPI",

@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from "../provider/errors/index.js";
-import { PROVIDER_CONFIG } from "../provider/key/description.js";
+import { PROVIDER_CONFIG } from "../provider/model/description.js";
 import { normaliseBaseUrl, resolveConnection } from "../provider/service/connection.js";
 import type { PropertyMap } from "./propertyValues.js";
 

@@ -23,7 +23,8 @@ import {
   KEY_SUMMARY_FIELDS,
   PROVIDER_CONFIG,
   type PropertyDescription,
-} from "../provider/key/description.js";
+} from "../provider/model/description.js";
+import { SET_FIELD_NAMES } from "../provider/model/fieldRules.js";
 
 /** A table cell: no line breaks, pipes escaped. */
 function cell(text: string): string {
@@ -74,7 +75,7 @@ export function referenceMarkdown(): string {
     "",
     "## Outputs",
     "",
-    "Every input, normalised (`expiresAt` as ISO-8601 UTC, `models` and `allowIps` canonical, in the order written), and:",
+    `Every input, normalised (\`expiresAt\` as ISO-8601 UTC, ${SET_FIELD_NAMES.map((n) => `\`${n}\``).join(" and ")} canonical, in the order written), and:`,
     "",
     table(["output", "type", "meaning"], outputs.map(outputRow)),
     "",

@@ -17,12 +17,12 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { KeyInitializationError } from "../provider/errors/index.js";
-import { API_KEY_SECRET_NAMES } from "../provider/key/description.js";
 import {
   type CometApiKeyProvider,
   type CometApiKeyProviderOptions,
   createCometApiKeyProvider,
 } from "../provider/key/lifecycle.js";
+import { API_KEY_SECRET_NAMES } from "../provider/model/description.js";
 import { apiKeyResource } from "./apiKeyResource.js";
 import { invokeFunction } from "./functions.js";
 import { packageSchema } from "./packageSchema.js";

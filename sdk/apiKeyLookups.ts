@@ -12,13 +12,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as lookups from "../provider/index.js";
 import { CometApiClient, resolveConnection } from "../provider/index.js";
+import type { ApiKeySummary } from "./cometApiKeyTypes.js";
 
-export type { ApiKeySummary, GetApiKeysArgs } from "../provider/index.js";
+export type { GetApiKeysArgs } from "../provider/index.js";
+export type { ApiKeySummary } from "./cometApiKeyTypes.js";
 
 /** What `getApiKeys` returns. */
 export interface GetApiKeysResult {
   /** The matching keys, newest first, values masked. */
-  keys: lookups.ApiKeySummary[];
+  keys: ApiKeySummary[];
 }
 
 /** Arguments of `getApiKey`. */
@@ -27,7 +29,7 @@ export interface GetApiKeyArgs {
   keyId: number;
 }
 
-/** Runs `run` with a client on the stack's connection, closed afterwards (shared with accountLookups.ts). */
+/** Runs `run` with a client on the stack's connection, closed afterwards (shared with account/lookups.ts). */
 export async function withClient<T>(run: (client: CometApiClient) => Promise<T>): Promise<T> {
   // runtime.getConfig reads a secret's value without the "secret read as plain" warning; the
   // token goes to the client only.
@@ -46,7 +48,7 @@ export async function withClient<T>(run: (client: CometApiClient) => Promise<T>)
 }
 
 /** Looks up one key by id; fails naming the id when no such key is visible to the token. */
-export function getApiKey(args: GetApiKeyArgs): Promise<lookups.ApiKeySummary> {
+export function getApiKey(args: GetApiKeyArgs): Promise<ApiKeySummary> {
   return withClient((client) => lookups.getApiKey(client, args.keyId));
 }
 

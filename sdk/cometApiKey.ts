@@ -1,5 +1,6 @@
 /**
- * `CometApiKey`: a CometAPI API key managed by Pulumi.
+ * `CometApiKey`: a CometAPI API key managed by Pulumi. Its arguments, outputs and their docs are
+ * declared in `cometApiKeyTypes.ts`, written from the provider's description by `npm run schema`.
  *
  * @example
  * import { CometApiKey } from "pulumi-cometapi";
@@ -12,204 +13,31 @@
  * export const apiKey = backend.key; // a Pulumi secret: `sk-…`
  */
 import * as pulumi from "@pulumi/pulumi";
+import {
+  COMET_API_KEY_COMPUTED,
+  COMET_API_KEY_INPUTS,
+  type CometApiKeyArgs,
+  type CometApiKeyOutputs,
+} from "./cometApiKeyTypes.js";
 import { cometApiKeyProviderLoader } from "./providerLoader.js";
 
-/** What the service says about a key: the user's wish (`enabled`/`disabled`) or the server's facts. */
-export type KeyStatus = "enabled" | "disabled" | "expired" | "exhausted";
+export type { CometApiKeyArgs, KeyStatus, RetiredKey } from "./cometApiKeyTypes.js";
 
-/** The arguments of a `CometApiKey`. Exactly one of `quota` and `unlimitedQuota: true` is required. */
-export interface CometApiKeyArgs {
-  /**
-   * Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the
-   * service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique.
-   * Changes in place.
-   * @default the resource's logical name plus a random suffix, e.g. `backend-3f9a2c1`
-   * @example name: "backend-production"
-   */
-  name?: pulumi.Input<string>;
-  /**
-   * When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC
-   * midnight) or unix seconds. Must be in the future when the key is created. Changes in place;
-   * moving it into the future revives an expired key.
-   * @default never expires
-   * @example expiresAt: "2027-01-31T00:00:00Z"
-   */
-  expiresAt?: pulumi.Input<string | number>;
-  /**
-   * The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number
-   * from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage
-   * lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the
-   * new value (a top-up), in place.
-   * @default none: set `quota` or `unlimitedQuota: true`
-   * @example quota: 5_000_000 // $10
-   */
-  quota?: pulumi.Input<number>;
-  /**
-   * No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.
-   * @default false
-   * @example unlimitedQuota: true
-   */
-  unlimitedQuota?: pulumi.Input<boolean>;
-  /**
-   * Model ids the key may call; each without commas or spaces, each once. Compared as a set.
-   * @default [] (every model the account can use)
-   * @example models: ["gpt-4o-mini", "claude-3-5-haiku-latest"]
-   */
-  models?: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared
-   * as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
-   * @default [] (any address)
-   * @example allowIps: ["10.0.0.0/8", "2001:db8::/32"]
-   */
-  allowIps?: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * The account group whose channels serve this key (`"auto"` lets the service choose).
-   * @default "" (the account's default group)
-   * @example group: "auto"
-   */
-  group?: pulumi.Input<string>;
-  /**
-   * Retry a failed request in another group; only with `group: "auto"`.
-   * @default false
-   * @example crossGroupRetry: true
-   */
-  crossGroupRetry?: pulumi.Input<boolean>;
-  /**
-   * Whether the key may be used. `false` disables it (status-only update, in place). An expired
-   * or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
-   * @default true
-   * @example enabled: false
-   */
-  enabled?: pulumi.Input<boolean>;
-  /**
-   * Take over this existing key (by its numeric id, as the console shows it) instead of creating
-   * one; it is converged to these arguments, its remaining quota set to `quota`. With the native
-   * plugin, `pulumi import` is the usual way to take over a key; with the dynamic provider (where
-   * import cannot work) this is the way. Deleting the resource deletes the key (use the
-   * `retainOnDelete` resource option to keep it).
-   * @default none: a new key is created
-   * @example adoptKeyId: 1234
-   */
-  adoptKeyId?: pulumi.Input<number>;
-  /**
-   * Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units
-   * w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the
-   * server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows
-   * a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets
-   * the new value, then the old key is deleted. Times are the server's: its `created_time` and
-   * the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
-   * @default none: the key is only replaced when its inputs say so
-   * @example rotateAfter: "30d"
-   */
-  rotateAfter?: pulumi.Input<string>;
-  /**
-   * The early-rotation window: how long before the end of the `rotateAfter` lifetime a run
-   * replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the
-   * lifetime is over, by when the key has expired). Only with `rotateAfter`.
-   * @default a tenth of `rotateAfter` (3d for "30d")
-   * @example rotateBefore: "7d"
-   */
-  rotateBefore?: pulumi.Input<string>;
-  /**
-   * A grace period for replaced keys. When the key is replaced (a due rotation, a changed
-   * `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run:
-   * it keeps working this long (never past its own expiry), then the server refuses it; the next
-   * `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the
-   * resource still deletes its key at once. At least 1m.
-   * @default undefined: the old key is deleted at the end of the replacing run
-   * @example retireAfter: "24h"
-   */
-  retireAfter?: pulumi.Input<string>;
-}
-
-/** A key retired by a replacement (`retireAfter`), while it still works. */
-export interface RetiredKey {
-  /** The retired key's numeric id. */
-  keyId: number;
-  /** When it stops working (its expiry, ISO-8601 UTC). */
-  retiresAt: string;
-}
+/** The outputs of a `CometApiKey` (merged into the class; the engine sets them). */
+export interface CometApiKey extends CometApiKeyOutputs {}
 
 /** A CometAPI API key. The resource id is the key's numeric id as a string. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the outputs are set by the engine, never by this class
 export class CometApiKey extends pulumi.dynamic.Resource {
-  /** The display name (generated when not given). */
-  declare readonly name: pulumi.Output<string>;
-  /** The expiry as ISO-8601 UTC, or undefined when the key never expires. */
-  declare readonly expiresAt: pulumi.Output<string | undefined>;
-  /** The configured allotment (not the live remainder; see `remainingQuota`). */
-  declare readonly quota: pulumi.Output<number | undefined>;
-  /** Whether the key has no quota limit. */
-  declare readonly unlimitedQuota: pulumi.Output<boolean>;
-  /** Allowed models, in the order written. */
-  declare readonly models: pulumi.Output<string[]>;
-  /** Allowed addresses and CIDRs in canonical form, in the order written. */
-  declare readonly allowIps: pulumi.Output<string[]>;
-  /** The account group serving the key (empty: the account's default group). */
-  declare readonly group: pulumi.Output<string>;
-  /** Whether a failed request is retried in another group. */
-  declare readonly crossGroupRetry: pulumi.Output<boolean>;
-  /** The wish: whether the key should be usable. */
-  declare readonly enabled: pulumi.Output<boolean>;
-  /** The id of the key taken over at create, when `adoptKeyId` was set. */
-  declare readonly adoptKeyId: pulumi.Output<number | undefined>;
-  /** The rotation lifetime as given, or undefined when the key does not rotate. */
-  declare readonly rotateAfter: pulumi.Output<string | undefined>;
-  /** The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`). */
-  declare readonly rotateBefore: pulumi.Output<string | undefined>;
-  /** The grace period for replaced keys as given, or undefined (replaced keys are deleted at once). */
-  declare readonly retireAfter: pulumi.Output<string | undefined>;
-  /**
-   * Keys this one replaced that still work (their grace is not over), as the last `pulumi up`
-   * found them: their ids and when they stop working. A retirement shows here from the run after it.
-   */
-  declare readonly retiredKeys: pulumi.Output<RetiredKey[] | undefined>;
-  /** The key's numeric id in CometAPI. */
-  declare readonly keyId: pulumi.Output<number>;
-  /** The key as callers use it (`sk-…`): a Pulumi secret. */
-  declare readonly key: pulumi.Output<string>;
-  /** The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print. */
-  declare readonly maskedKey: pulumi.Output<string>;
-  /** `enabled`, `disabled`, or the server's facts `expired` / `exhausted`. */
-  declare readonly status: pulumi.Output<KeyStatus>;
-  /** Live remaining quota at the last create, update or refresh (may be negative on unlimited keys). */
-  declare readonly remainingQuota: pulumi.Output<number>;
-  /** Quota used so far. */
-  declare readonly usedQuota: pulumi.Output<number>;
-  /** When the key was created (ISO-8601 UTC). */
-  declare readonly createdAt: pulumi.Output<string>;
-  /** When the key was last charged (ISO-8601 UTC). */
-  declare readonly accessedAt: pulumi.Output<string>;
-
   constructor(name: string, args: CometApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object per resource: the base constructor adds `__provider` to it. Outputs exist
     // only for keys present here, so computed ones are listed as undefined.
-    const props = {
-      name: args.name,
-      expiresAt: args.expiresAt,
-      quota: args.quota,
-      unlimitedQuota: args.unlimitedQuota,
-      models: args.models,
-      allowIps: args.allowIps,
-      group: args.group,
-      crossGroupRetry: args.crossGroupRetry,
-      enabled: args.enabled,
-      adoptKeyId: args.adoptKeyId,
-      rotateAfter: args.rotateAfter,
-      rotateBefore: args.rotateBefore,
-      retireAfter: args.retireAfter,
+    const props: Record<string, unknown> = {
+      ...Object.fromEntries(COMET_API_KEY_INPUTS.map((input) => [input, args[input]])),
       __logicalName: name,
       // The auto-name's suffix derives from this: what the preview shows is what `up` creates.
       __autoNameSeed: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-      retiredKeys: undefined,
-      keyId: undefined,
-      key: undefined,
-      maskedKey: undefined,
-      status: undefined,
-      remainingQuota: undefined,
-      usedQuota: undefined,
-      createdAt: undefined,
-      accessedAt: undefined,
+      ...Object.fromEntries(COMET_API_KEY_COMPUTED.map((output) => [output, undefined])),
     };
     super(
       cometApiKeyProviderLoader,

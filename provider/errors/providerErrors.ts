@@ -73,6 +73,22 @@ export class UnsatisfiableChangeError extends CometApiProviderError {
 }
 
 /**
+ * A declared field this server build does not know: its key records lack the field, so it cannot
+ * hold the value. `fields`: the properties, as the program names them.
+ */
+export class UnsupportedFieldError extends UnsatisfiableChangeError {
+  override readonly name: string = "UnsupportedFieldError";
+
+  constructor(
+    readonly fields: readonly string[],
+    message: string,
+    operation: string,
+  ) {
+    super(message, operation);
+  }
+}
+
+/**
  * The key belongs to another account (or service) than the one the provider is configured for:
  * "record not found" then means "not yours", not "deleted". Nothing is dropped from state.
  */

@@ -55,7 +55,7 @@ interface HostProtocol extends ProviderProtocol {
 /**
  * Makes the host's Diff answers carry the provider's detailed diff. The host
  * (`@pulumi/pulumi/cmd/dynamic-provider`) answers Diff with the change flag and the replacements
- * only, so the engine's preview would show `models` and `allowIps` position by position (adding a
+ * only, so the engine's preview would show the set-valued lists position by position (adding a
  * model in front reads as a rename of every entry). Its Diff handler reads the request's `olds`,
  * awaits the provider's `diff`, then reads `result.changes` and sets it on its response at once:
  * the request's old inputs are noted when it reads `olds`, and the detailed diff is written into

@@ -3,13 +3,12 @@
  * (`AccountCatalog`), so a typo fails the preview naming the closest ids instead of making a key
  * that fails at use. Values unknown at preview (outputs of other resources) are left for the
  * check at `up`. When the lists cannot be had, nothing fails here (the catalog warned once).
- *
- * Hook for `autoGroups` (issue 22): its entries are checked against `usableGroups()` as `group`
- * is, in `accountFailures` below.
+ * Plain fields with an account check of their own (`accountCheck` in `model/fields.ts`) follow.
  */
 
 import type { AccountCatalog } from "../account/catalog.js";
 import { ConfigurationError } from "../errors/index.js";
+import { keyFieldAccountFailures } from "../model/fieldRules.js";
 import { didYouMean } from "../shared/suggest.js";
 import { isUnknown } from "./inputs.js";
 
@@ -42,7 +41,7 @@ export function checkAccountEnabled(
  * the local checks (not reported twice).
  */
 export async function accountFailures(
-  inputs: { models?: unknown; group?: unknown },
+  inputs: Readonly<Record<string, unknown>>,
   catalog: AccountCatalog,
   skip: ReadonlySet<string>,
 ): Promise<AccountFailure[]> {
@@ -80,5 +79,6 @@ export async function accountFailures(
       });
     }
   }
+  failures.push(...(await keyFieldAccountFailures(inputs, catalog, skip)));
   return failures;
 }

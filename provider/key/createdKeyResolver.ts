@@ -37,9 +37,10 @@
  */
 
 import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "../errors/index.js";
+import { normalKeyFields } from "../model/fieldRules.js";
+import { KEY_FIELDS, type KeyFieldName } from "../model/fields.js";
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "../service/client.js";
 import { MAX_PAGE_SIZE } from "../service/client.js";
-import { canonicalIpEntry } from "../shared/ip.js";
 import type { ApiRequest } from "../transport/http.js";
 
 export interface CreatedKeyResolverOptions {
@@ -97,6 +98,8 @@ export interface CreatedKeyResolverOptions {
 
 interface PendingCreate {
   readonly fingerprint: string;
+  /** What the create sent (a record of a server that lacks some field is compared without it). */
+  readonly fields: ApiKeyFields;
   readonly name: string;
   readonly baselineId: number;
   /** `sending`: queued or on the wire; `held`: the rate limit holds it back; then answered. */
@@ -151,6 +154,7 @@ export class CreatedKeyResolver {
   ): Promise<ApiKeyRecord> {
     const pending: PendingCreate = {
       fingerprint: fingerprintOfFields(fields),
+      fields,
       name: fields.name,
       baselineId: await this.baseline(),
       phase: "sending",
@@ -300,7 +304,15 @@ export class CreatedKeyResolver {
       const ready = members;
       const groupFloor = Math.min(...members.map((p) => p.baselineId));
       const candidates = fresh
-        .filter((r) => r.id > groupFloor && !this.claimed.has(r.id) && fingerprintOfRecord(r) === fingerprint)
+        .filter(
+          (r) =>
+            r.id > groupFloor &&
+            !this.claimed.has(r.id) &&
+            fingerprintOfRecord(r) ===
+              (r.unknownFields
+                ? fingerprintOfFields((members[0] as PendingCreate).fields, r.unknownFields)
+                : fingerprint),
+        )
         .sort((a, b) => a.id - b.id);
       if (candidates.length > members.length) {
         const error = new AmbiguousKeyError(
@@ -391,30 +403,24 @@ export class CreatedKeyResolver {
   }
 }
 
-/** What the server stores for a create, in a comparable form. */
-export function fingerprintOfFields(f: ApiKeyFields): string {
+/**
+ * What the server stores for a create, in a comparable form: every field, the plain ones from the
+ * description. `unknownToServer`: plain fields the server's records lack, counted as absent (what
+ * a record of that server shows), so a key is found whatever such a field was sent as.
+ */
+export function fingerprintOfFields(f: ApiKeyFields, unknownToServer: readonly KeyFieldName[] = []): string {
+  const plain = normalKeyFields(f);
+  for (const name of unknownToServer) Object.assign(plain, { [name]: KEY_FIELDS[name].absent });
   return JSON.stringify([
     f.name,
     f.expiredTime <= 0 ? -1 : f.expiredTime,
     f.unlimitedQuota,
     f.unlimitedQuota ? 0 : f.remainQuota,
-    [...f.modelLimits].sort(),
-    f.allowIps.map(canonicalIpEntry).sort(),
-    f.group,
-    f.crossGroupRetry,
+    plain,
   ]);
 }
 
 /** The same fingerprint read off a record; usage since the create is added back to the quota. */
 export function fingerprintOfRecord(r: ApiKeyRecord): string {
-  return fingerprintOfFields({
-    name: r.name,
-    expiredTime: r.expiredTime,
-    unlimitedQuota: r.unlimitedQuota,
-    remainQuota: r.remainQuota + r.usedQuota,
-    modelLimits: r.modelLimitsEnabled ? r.modelLimits : [],
-    allowIps: r.allowIps,
-    group: r.group,
-    crossGroupRetry: r.crossGroupRetry,
-  });
+  return fingerprintOfFields({ ...r, remainQuota: r.remainQuota + r.usedQuota });
 }

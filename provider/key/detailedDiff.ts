@@ -1,7 +1,7 @@
 /**
  * The detailed diff both front doors give the engine: one entry per changed property, and for the
- * list inputs that are sets (`models`, `allowIps`) one entry per added or removed element
- * (`models[2]`). The engine's preview shows a detailed diff as it is, so adding a model shows as
+ * list inputs that are sets (`compare: "set"` in model/fields.ts) one entry per added or removed
+ * element (`<property>[2]`). The engine's preview shows a detailed diff as it is, so adding a model shows as
  * one `+ [2]: "gpt-4o"` line rather than every shifted position as a rename; reordering is no
  * change at all (key/diff.ts). The kinds are named as Pulumi's `PropertyDiff.Kind` names them; each
  * front door turns them into its protocol's values ({@link fillDetailedDiff}).

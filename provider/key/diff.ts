@@ -3,14 +3,16 @@
  * for the engine's diff, when a different `adoptKeyId` forces a replacement, and whether two wire
  * field sets are the same on the server. Lists compare as sets; IP entries in canonical form.
  */
+
+import { KEY_FIELD_NAMES, SET_FIELD_NAMES, sameKeyFields, sameKeyFieldValue } from "../model/fieldRules.js";
+import { KEY_FIELDS, type KeyFieldName } from "../model/fields.js";
 import type { ApiKeyFields } from "../service/client.js";
-import { canonicalIpEntry } from "../shared/ip.js";
 import { parseExpiry } from "../shared/timestamp.js";
-import { INPUT_PROPERTIES, isUnknown } from "./inputs.js";
+import { INPUT_PROPERTIES, type InputName, isUnknown } from "./inputs.js";
 
 /** The properties diff compares: every input but `adoptKeyId` (which only matters at create). */
 export const COMPARED = INPUT_PROPERTIES.filter(
-  (p): p is Exclude<(typeof INPUT_PROPERTIES)[number], "adoptKeyId"> => p !== "adoptKeyId",
+  (p): p is Exclude<InputName, "adoptKeyId"> => p !== "adoptKeyId",
 );
 
 /** The compared properties whose new value is unknown or differs from the old one. */
@@ -31,15 +33,12 @@ export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boole
     a.expiredTime === b.expiredTime &&
     a.unlimitedQuota === b.unlimitedQuota &&
     (!compareQuota || a.unlimitedQuota || a.remainQuota === b.remainQuota) &&
-    sameSet(a.modelLimits, b.modelLimits) &&
-    sameSet(a.allowIps.map(canonicalIpEntry), b.allowIps.map(canonicalIpEntry)) &&
-    a.group === b.group &&
-    a.crossGroupRetry === b.crossGroupRetry
+    sameKeyFields(a, b)
   );
 }
 
 /** The list inputs that are sets: their order means nothing to the service. */
-export const SET_PROPERTIES = ["models", "allowIps"] as const;
+export const SET_PROPERTIES: readonly KeyFieldName[] = SET_FIELD_NAMES;
 
 /**
  * The entries of a set-valued list that were added (index in the new list) and removed (index in
@@ -48,7 +47,7 @@ export const SET_PROPERTIES = ["models", "allowIps"] as const;
  * list of strings (then the property diffs as a whole).
  */
 export function setElementChanges(
-  property: (typeof SET_PROPERTIES)[number],
+  property: KeyFieldName,
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): { added: number[]; removed: number[] } | undefined {
@@ -61,7 +60,8 @@ export function setElementChanges(
   const before = known(olds[property]);
   const after = known(news[property]);
   if (before === undefined || after === undefined) return undefined;
-  const canonical = property === "allowIps" ? canonicalIpEntry : (v: string) => v;
+  const field: { canonical?(entry: string): string } = KEY_FIELDS[property];
+  const canonical = field.canonical ?? ((v: string) => v);
   const beforeSet = new Set(before.map(canonical));
   const afterSet = new Set(after.map(canonical));
   return {
@@ -70,13 +70,14 @@ export function setElementChanges(
   };
 }
 
+function isKeyField(property: string): property is KeyFieldName {
+  return (KEY_FIELD_NAMES as readonly string[]).includes(property);
+}
+
 function sameValue(property: (typeof COMPARED)[number], a: unknown, b: unknown): boolean {
-  if (property === "models") return sameSet(asStrings(a), asStrings(b));
-  if (property === "allowIps")
-    return sameSet(asStrings(a).map(canonicalIpEntry), asStrings(b).map(canonicalIpEntry));
+  if (isKeyField(property)) return sameKeyFieldValue(property, a, b);
   if (property === "expiresAt") return expiryOf(a) === expiryOf(b);
-  if (property === "group") return (a ?? "") === (b ?? "");
-  if (property === "unlimitedQuota" || property === "crossGroupRetry") return (a ?? false) === (b ?? false);
+  if (property === "unlimitedQuota") return (a ?? false) === (b ?? false);
   if (property === "enabled") return (a ?? true) === (b ?? true);
   return a === b;
 }
@@ -85,14 +86,4 @@ function expiryOf(value: unknown): number {
   if (value === undefined || value === null) return -1;
   const parsed = parseExpiry(value);
   return typeof parsed === "number" ? parsed : Number.NaN;
-}
-
-function asStrings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-export function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }

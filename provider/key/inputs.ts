@@ -7,12 +7,13 @@
  * through unvalidated, never rejected.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { checkKeyFields, KEY_FIELD_NAMES } from "../model/fieldRules.js";
+import type { KeyFieldValues } from "../model/fields.js";
+import { hasControlCharacters, isUnknown } from "../model/inputRules.js";
 import { describeValue } from "../shared/describeValue.js";
-import { parseIpEntry } from "../shared/ip.js";
 import { parseExpiry, toIso } from "../shared/timestamp.js";
 
-/** The sentinel string the engine puts where a value is not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { isUnknown, UNKNOWN } from "../model/inputRules.js";
 
 /**
  * The largest `remain_quota` of a limited key that every known build accepts: upstream new-api
@@ -25,18 +26,13 @@ export const MAX_NAME_BYTES = 50;
 /** An expiry this far out is almost certainly a mistake (milliseconds passed as seconds, …). */
 const MAX_EXPIRY_YEARS = 100;
 
-/** Inputs as `check` stores them: validated and normalised. */
-export interface CometApiKeyInputs {
+/** Inputs as `check` stores them: validated and normalised (the plain fields: see `model/fields.ts`). */
+export interface CometApiKeyInputs extends KeyFieldValues {
   name: string;
   /** ISO-8601 UTC with second precision, e.g. `2027-01-01T00:00:00Z`; absent = never. */
   expiresAt?: string;
   quota?: number;
   unlimitedQuota: boolean;
-  models: string[];
-  /** Canonical addresses and CIDRs. */
-  allowIps: string[];
-  group: string;
-  crossGroupRetry: boolean;
   enabled: boolean;
   adoptKeyId?: number;
   /** Scheduled rotation: the key's lifetime as a duration, e.g. `30d` (see `key/rotation.ts`). */
@@ -70,31 +66,24 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** The input properties users set. */
-export const INPUT_PROPERTIES = [
+/** The name of an input property users set. */
+export type InputName = Exclude<keyof CometApiKeyInputs, "__logicalName" | "__autoName">;
+
+/** The input properties users set, in order: the plain fields after `unlimitedQuota`. */
+export const INPUT_PROPERTIES: readonly InputName[] = [
   "name",
   "expiresAt",
   "quota",
   "unlimitedQuota",
-  "models",
-  "allowIps",
-  "group",
-  "crossGroupRetry",
+  ...KEY_FIELD_NAMES,
   "enabled",
   "adoptKeyId",
   "rotateAfter",
   "rotateBefore",
   "retireAfter",
-] as const;
+];
 
 const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName", "__autoNameSeed"]);
-
-/** True when the value is, or contains, the engine's unknown sentinel. */
-export function isUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(isUnknown);
-  return false;
-}
 
 /**
  * Validates and normalises new inputs. `olds` are the previously stored inputs (empty on create);
@@ -194,47 +183,8 @@ export function checkInputs(
     }
   }
 
-  // models
-  out.models = checkList(news.models, "models", fail, (entry, path) => {
-    if (entry.trim() === "") return { reason: `${path} is empty` };
-    const model = entry.trim();
-    if (model.includes(","))
-      return { reason: `${path} "${model}" contains a comma; list each model id separately` };
-    if (/\s/.test(model)) return { reason: `${path} "${model}" contains white space; model ids have none` };
-    if (hasControlCharacters(model)) return { reason: `${path} contains control characters` };
-    return { value: model };
-  });
-
-  // allowIps
-  out.allowIps = checkList(news.allowIps, "allowIps", fail, (entry, path) => {
-    const parsed = parseIpEntry(entry);
-    return parsed.ok ? { value: parsed.canonical } : { reason: `${path} ${parsed.reason}` };
-  });
-
-  // group
-  const group = news.group;
-  if (group === undefined || group === null) out.group = "";
-  else if (isUnknown(group)) out.group = group;
-  else if (typeof group !== "string") fail("group", `must be a string, got ${describeValue(group)}`);
-  else if (hasControlCharacters(group) || group.includes(","))
-    fail("group", "must not contain commas or control characters");
-  else out.group = group.trim();
-
-  // crossGroupRetry
-  const retry = news.crossGroupRetry;
-  if (retry === undefined || retry === null) out.crossGroupRetry = false;
-  else if (isUnknown(retry)) out.crossGroupRetry = retry;
-  else if (typeof retry !== "boolean")
-    fail("crossGroupRetry", `must be true or false, got ${describeValue(retry)}`);
-  else {
-    if (retry && !isUnknown(out.group) && out.group !== "auto") {
-      fail(
-        "crossGroupRetry",
-        `only works with group "auto" (group is "${String(out.group ?? "")}"); set group: "auto" or drop crossGroupRetry`,
-      );
-    }
-    out.crossGroupRetry = retry;
-  }
+  // the plain fields, each by its own rule (model/fields.ts)
+  checkKeyFields(news, out, fail);
 
   // enabled
   const enabled = news.enabled;
@@ -303,51 +253,4 @@ export function autoName(logicalName: string, seed?: string): string {
     prefix += ch;
   }
   return `${prefix || "key"}${suffix}`;
-}
-
-/** Checks a list input entry by entry; returns the normalised entries in the order written. */
-function checkList(
-  value: unknown,
-  property: string,
-  fail: (property: string, reason: string) => void,
-  entry: (text: string, path: string) => { value: string } | { reason: string },
-): unknown {
-  if (value === undefined || value === null) return [];
-  if (value === UNKNOWN) return value;
-  if (!Array.isArray(value)) {
-    fail(property, `must be a list of strings, got ${describeValue(value)}`);
-    return [];
-  }
-  const result: unknown[] = [];
-  const seen = new Map<string, number>();
-  value.forEach((item, index) => {
-    const path = `${property}[${index}]`;
-    if (item === UNKNOWN) {
-      result.push(item);
-      return;
-    }
-    if (typeof item !== "string") {
-      fail(property, `${path} must be a string, got ${describeValue(item)}`);
-      return;
-    }
-    const checked = entry(item, path);
-    if ("reason" in checked) {
-      fail(property, checked.reason);
-      return;
-    }
-    const first = seen.get(checked.value);
-    if (first !== undefined) {
-      fail(property, `${path} "${item}" repeats ${property}[${first}]; list each entry once`);
-      return;
-    }
-    seen.set(checked.value, index);
-    result.push(checked.value);
-  });
-  // Kept in the order written: the lists are sets (diff compares them so, see key/diff.ts), and the
-  // state shows them as the program does.
-  return result;
-}
-
-function hasControlCharacters(text: string): boolean {
-  return /\p{Cc}/u.test(text);
 }

@@ -33,6 +33,7 @@ import {
   WrongAccountError,
 } from "../errors/index.js";
 import { reportingWithoutStackTraces, withRecordedConfigurationHint } from "../errors/reporting.js";
+import { assertFieldsHeld, heldBy } from "../model/fieldRules.js";
 import {
   type ApiKeyFields,
   type ApiKeyRecord,
@@ -127,7 +128,7 @@ export interface CometApiKeyProvider {
   cancel(): void;
   /**
    * The host tells how to check that the engine which started this process is still there
-   * (`provider/engineSignals.ts`, `watchEngine(…).alive`). From then on every request that goes on
+   * (`provider/host/engineSignals.ts`, `watchEngine(…).alive`). From then on every request that goes on
    * the wire after a wait (a rate-limit pause, a backoff, a connection slot), and every write and
    * reveal, asks it first; once it answers false nothing more is sent (`EngineGoneError`).
    */
@@ -205,6 +206,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit, live.usedQuota);
       progress.record = record;
       progress.fullUpdateApplied = true;
+      assertFieldsHeld(inputs, record, `update key ${id}`);
     }
     // Enable whatever is not enabled (2, or a stray 0), except an expired/exhausted key that
     // cannot work yet: that stays the server's fact.
@@ -388,6 +390,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         throw error;
       }
       try {
+        assertFieldsHeld(inputs, record, `create key ${record.id}`);
         // The schedule starts at the server's `created_time` (the local clock may differ).
         const scheduledEnd = schedule ? record.createdTime + schedule.rotateAfter : undefined;
         if (
@@ -757,7 +760,8 @@ function initFailure(
       "run `pulumi up` again to finish.",
     `${step} key ${record.id}`,
     String(record.id),
-    outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),
+    // Fields the server could not hold are recorded as it holds them: the next run tries again.
+    outputsOf(heldBy(inputs, record), record, key, s.settings.baseUrl, s.client.serverNow()),
     { cause: error },
   );
 }

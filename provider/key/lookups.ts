@@ -6,14 +6,15 @@
  */
 
 import { KeyNotFoundError, LookupArgumentError } from "../errors/index.js";
+import { normalKeyFields } from "../model/fieldRules.js";
+import type { KeyFieldValues } from "../model/fields.js";
 import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "../service/client.js";
-import { canonicalIpEntry } from "../shared/ip.js";
 import { toIso } from "../shared/timestamp.js";
 import { maskKey } from "./recordMapping.js";
 import { type KeyStatus, keyStatusOf } from "./status.js";
 
-/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `key/description.ts`). */
-export interface ApiKeySummary {
+/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `model/description.ts`): the plain fields sorted. */
+export interface ApiKeySummary extends KeyFieldValues {
   keyId: number;
   name: string;
   maskedKey: string;
@@ -22,10 +23,6 @@ export interface ApiKeySummary {
   unlimitedQuota: boolean;
   remainingQuota: number;
   usedQuota: number;
-  models: string[];
-  allowIps: string[];
-  group: string;
-  crossGroupRetry: boolean;
   createdAt: string;
   accessedAt: string;
 }
@@ -124,10 +121,7 @@ function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
     unlimitedQuota: record.unlimitedQuota,
     remainingQuota: record.remainQuota,
     usedQuota: record.usedQuota,
-    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
-    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
-    group: record.group,
-    crossGroupRetry: record.crossGroupRetry,
+    ...normalKeyFields(record),
     createdAt: toIso(record.createdTime),
     accessedAt: toIso(record.accessedTime),
   };

@@ -4,10 +4,11 @@
  * update reached), and a record to the resource's outputs, its key value masked as the service
  * masks it.
  */
+
+import { inWrittenOrder, normalKeyFields, pickKeyFields } from "../model/fieldRules.js";
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../service/client.js";
-import { canonicalIpEntry } from "../shared/ip.js";
 import { parseExpiry, toIso } from "../shared/timestamp.js";
-import { COMPARED, sameSet } from "./diff.js";
+import { COMPARED } from "./diff.js";
 import type { CometApiKeyInputs } from "./inputs.js";
 import { type KeyStatus, keyStatusOf } from "./status.js";
 
@@ -44,10 +45,7 @@ export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKey
     expiredTime: typeof expires === "number" ? expires : -1,
     remainQuota,
     unlimitedQuota: inputs.unlimitedQuota,
-    modelLimits: [...inputs.models],
-    allowIps: [...inputs.allowIps],
-    group: inputs.group,
-    crossGroupRetry: inputs.crossGroupRetry,
+    ...pickKeyFields(inputs),
   };
 }
 
@@ -63,10 +61,7 @@ export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
     // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
     ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
     unlimitedQuota: record.unlimitedQuota,
-    models: record.modelLimitsEnabled ? [...record.modelLimits].sort() : [],
-    allowIps: record.allowIps.map(canonicalIpEntry).sort(),
-    group: record.group,
-    crossGroupRetry: record.crossGroupRetry,
+    ...normalKeyFields(record),
     enabled: record.status === WireKeyStatus.enabled,
   };
 }
@@ -78,10 +73,7 @@ export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKey
   return {
     ...live,
     // The same set as before keeps the order the program wrote it in.
-    models: sameSet(live.models, old.models ?? []) ? (old.models ?? []) : live.models,
-    allowIps: sameSet(live.allowIps, (old.allowIps ?? []).map(canonicalIpEntry))
-      ? (old.allowIps ?? [])
-      : live.allowIps,
+    ...inWrittenOrder(old, live),
     ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
     ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),

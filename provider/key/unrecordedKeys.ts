@@ -22,8 +22,8 @@
  *   and what to do, and the create goes on.
  *
  * A create-before-delete replacement whose old key the diff did not name (`pulumi up --replace`
- * skips the provider's diff) cannot tell its old key from a left one: it creates as before,
- * without the lookup.
+ * skips the provider's diff) cannot tell its old key from a left one: it creates as before, and
+ * when more than one key carries the name, a warning names them all and says what to do.
  *
  * Cost: one listing of the account per provider process, shared by all its creates; it also gives
  * the id resolver its baseline (which otherwise costs a listing of its own).
@@ -112,7 +112,6 @@ export async function unrecordedKeysFor(
   warn: (message: string) => void,
 ): Promise<UnrecordedVerdict> {
   const listing = await keysBeforeCreates(s);
-  if (!recorded.knowsKeysNamed(create.name)) return { kind: "create" };
   const owner = (await s.caller()).id;
   // Decided without awaiting from here: two creates never take the same key.
   const left = listing
@@ -127,6 +126,18 @@ export async function unrecordedKeysFor(
   if (left.length === 0) return { kind: "create" };
   const ids = left.map((r) => r.id);
   const resource = create.__logicalName ?? create.name;
+  if (!recorded.knowsKeysNamed(create.name)) {
+    // A replacement whose old key no diff named (`pulumi up --replace`): that key is among these.
+    if (left.length > 1) {
+      warn(
+        `create key "${create.name}" (resource "${resource}"): a new key is created to replace this resource's key, ` +
+          `which is one of ${ids.map((id) => `key ${id}`).join(", ")} (all with this name); the others were left by ` +
+          "runs that stopped before Pulumi recorded them. After this run, `pulumi stack export` shows the key the " +
+          "stack holds: delete the keys this stack does not hold in the CometAPI console",
+      );
+    }
+    return { kind: "create" };
+  }
   const autoNamed = create.__autoName === create.name;
   const only = left.length === 1 ? (left[0] as ApiKeyRecord) : undefined;
   if (autoNamed && only && neverUsed(only)) {

@@ -9,6 +9,8 @@
  */
 import { z } from "zod";
 import { KeyNotFoundError, RecordNotFoundError } from "../errors/index.js";
+import { keyFieldsFromWire, keyFieldsToWire } from "../model/fieldRules.js";
+import type { KeyFieldName, KeyFieldValues } from "../model/fields.js";
 import { type ApiRequest, type HttpOptions, type HttpTarget, HttpTransport } from "../transport/http.js";
 import {
   type WireKeyFields,
@@ -26,20 +28,13 @@ import {
 /** Wire status codes of a key. */
 export const WireKeyStatus = { enabled: 1, disabled: 2, expired: 3, exhausted: 4 } as const;
 
-/** The fields a create sends and a full update replaces, in our naming. */
-export interface ApiKeyFields {
+/** The fields a create sends and a full update replaces, in our naming: these and the plain fields (`model/fields.ts`). */
+export interface ApiKeyFields extends KeyFieldValues {
   name: string;
   /** Unix seconds; `-1` = never expires. */
   expiredTime: number;
   remainQuota: number;
   unlimitedQuota: boolean;
-  /** Allowed model ids; empty = no restriction. */
-  modelLimits: string[];
-  /** Allowed IPs and CIDRs; empty = no restriction. */
-  allowIps: string[];
-  /** `""` = none. */
-  group: string;
-  crossGroupRetry: boolean;
 }
 
 /** A key as the service reports it. */
@@ -51,8 +46,9 @@ export interface ApiKeyRecord extends ApiKeyFields {
   key: string;
   /** Wire status: 1 enabled, 2 disabled, 3 expired, 4 exhausted (see `WireKeyStatus`). */
   status: number;
-  modelLimitsEnabled: boolean;
   usedQuota: number;
+  /** The plain fields this server build does not know (its records lack them). @default none */
+  unknownFields?: readonly KeyFieldName[];
   createdTime: number;
   accessedTime: number;
 }
@@ -324,15 +320,8 @@ export class CometApiClient {
   }
 }
 
-/** Splits a comma-separated `model_limits` string into trimmed, non-empty ids. */
-function splitList(value: string | null | undefined, separator: RegExp): string[] {
-  return (value ?? "")
-    .split(separator)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
 export function fromWire(w: WireKeyRecord): ApiKeyRecord {
+  const { values, unknownFields } = keyFieldsFromWire(w);
   return {
     id: w.id,
     ...(typeof w.user_id === "number" ? { userId: w.user_id } : {}),
@@ -344,12 +333,9 @@ export function fromWire(w: WireKeyRecord): ApiKeyRecord {
     expiredTime: w.expired_time,
     remainQuota: w.remain_quota,
     unlimitedQuota: w.unlimited_quota,
-    modelLimitsEnabled: w.model_limits_enabled ?? false,
-    modelLimits: splitList(w.model_limits, /,/),
-    allowIps: splitList(w.allow_ips, /[\n,]/),
     usedQuota: w.used_quota,
-    group: w.group ?? "",
-    crossGroupRetry: w.cross_group_retry ?? false,
+    ...values,
+    ...(unknownFields.length > 0 ? { unknownFields } : {}),
   };
 }
 
@@ -359,10 +345,6 @@ export function toWire(f: ApiKeyFields): WireKeyFields {
     expired_time: f.expiredTime,
     remain_quota: f.remainQuota,
     unlimited_quota: f.unlimitedQuota,
-    model_limits_enabled: f.modelLimits.length > 0,
-    model_limits: f.modelLimits.join(","),
-    allow_ips: f.allowIps.join("\n"),
-    group: f.group,
-    cross_group_retry: f.crossGroupRetry,
+    ...keyFieldsToWire(f),
   };
 }

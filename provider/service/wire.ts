@@ -3,10 +3,11 @@
  * `service/client.ts` sees these shapes: the client maps them to the camelCase `ApiKeyRecord`.
  *
  * Schemas are tolerant where the contract says servers differ: unknown fields are ignored,
- * `allow_ips` may be `null` or `""`, `remain_quota` may be negative, and fields that older builds
- * lack (`cross_group_retry`, `model_limits_enabled`, `group`) default to "off".
+ * `remain_quota` may be negative, and the plain fields' wire forms (`model/fields.ts`) say what each
+ * accepts (older builds lack some; `null` and `""` may both mean none).
  */
 import { z } from "zod";
+import { KEY_FIELDS_WIRE_SHAPE } from "../model/fieldRules.js";
 
 /** One key record as list, get, search and update return it. */
 export const wireKeyRecordSchema = z.object({
@@ -21,12 +22,8 @@ export const wireKeyRecordSchema = z.object({
   expired_time: z.number().int(),
   remain_quota: z.number().int(),
   unlimited_quota: z.boolean(),
-  model_limits_enabled: z.boolean().nullish(),
-  model_limits: z.string().nullish(),
-  allow_ips: z.string().nullish(),
   used_quota: z.number().int(),
-  group: z.string().nullish(),
-  cross_group_retry: z.boolean().nullish(),
+  ...KEY_FIELDS_WIRE_SHAPE,
 });
 export type WireKeyRecord = z.infer<typeof wireKeyRecordSchema>;
 
@@ -45,20 +42,15 @@ export const wireRevealedKeySchema = z.object({ key: z.string().min(1) });
 /** The `data` of `POST /api/token/batch/keys`: key values by id (as strings). */
 export const wireRevealedKeysSchema = z.object({ keys: z.record(z.string(), z.string()) });
 
-/** The nine fields create sends and a full update replaces. */
-export interface WireKeyFields {
+/** The fields create sends and a full update replaces: these four and the plain fields' wire fields. */
+export interface WireKeyFields extends Record<string, unknown> {
   name: string;
   expired_time: number;
   remain_quota: number;
   unlimited_quota: boolean;
-  model_limits_enabled: boolean;
-  model_limits: string;
-  allow_ips: string;
-  group: string;
-  cross_group_retry: boolean;
 }
 
-/** A full update: the nine fields, the id, and the status the key must keep. */
+/** A full update: the fields, the id, and the status the key must keep. */
 export interface WireKeyUpdate extends WireKeyFields {
   id: number;
   status: number;

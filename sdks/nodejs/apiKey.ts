@@ -59,6 +59,10 @@ export class ApiKey extends pulumi.CustomResource {
      */
     declare public readonly allowIps: pulumi.Output<string[]>;
     /**
+     * The groups `group: "auto"` tries, in the order written (empty: the service's order).
+     */
+    declare public readonly autoGroups: pulumi.Output<string[]>;
+    /**
      * When the key was created (ISO-8601 UTC).
      */
     declare public /*out*/ readonly createdAt: pulumi.Output<string>;
@@ -148,6 +152,7 @@ export class ApiKey extends pulumi.CustomResource {
         if (!opts.id) {
             resourceInputs["adoptKeyId"] = args?.adoptKeyId;
             resourceInputs["allowIps"] = args?.allowIps;
+            resourceInputs["autoGroups"] = args?.autoGroups;
             resourceInputs["crossGroupRetry"] = (args?.crossGroupRetry) ?? false;
             resourceInputs["enabled"] = (args?.enabled) ?? true;
             resourceInputs["expiresAt"] = args?.expiresAt;
@@ -172,6 +177,7 @@ export class ApiKey extends pulumi.CustomResource {
             resourceInputs["accessedAt"] = undefined /*out*/;
             resourceInputs["adoptKeyId"] = undefined /*out*/;
             resourceInputs["allowIps"] = undefined /*out*/;
+            resourceInputs["autoGroups"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["crossGroupRetry"] = undefined /*out*/;
             resourceInputs["enabled"] = undefined /*out*/;
@@ -211,6 +217,10 @@ export interface ApiKeyArgs {
      * Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
      */
     allowIps?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
+     */
+    autoGroups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
      * Retry a failed request in another group; only with `group: "auto"`.
      */

@@ -31,6 +31,10 @@ export interface GetApiKeyResult {
      */
     readonly allowIps: string[];
     /**
+     * The groups `group: "auto"` tries, in order (empty: the service's order).
+     */
+    readonly autoGroups: string[];
+    /**
      * When the key was created (ISO-8601 UTC).
      */
     readonly createdAt: string;

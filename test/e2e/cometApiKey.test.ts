@@ -53,6 +53,7 @@ interface KeyState {
   key: string;
   status: string;
   remainingQuota: number;
+  autoGroups: string[];
 }
 
 /** The outputs of key `name` as the state holds them (refresh updates state, not stack outputs). */
@@ -225,6 +226,20 @@ describe("CometApiKey through the engine", () => {
     expect(removed.stdout).toMatch(/- \[1\]: "127\.0\.0\.1"/);
     expect(removed.stdout).not.toMatch(/=>/);
     spec.backend = current;
+  });
+
+  it("keeps autoGroups in the order written: a reorder is an update, the same order none", async () => {
+    const backend = await outputsOf("backend");
+    const auto = { ...(spec.backend as sdk.CometApiKeyArgs), group: "auto", autoGroups: ["vip", "default"] };
+    spec.backend = auto;
+    await engine.stack.up({ onOutput });
+    expect((await serverKeys()).find((k) => k.id === backend.keyId)?.auto_groups).toEqual(["vip", "default"]);
+    expect(changes((await engine.stack.preview({ onOutput })).changeSummary)).toEqual({});
+    spec.backend = { ...auto, autoGroups: ["default", "vip"] };
+    expect(changes((await engine.stack.preview({ onOutput })).changeSummary)).toEqual({ update: 1 });
+    await engine.stack.up({ onOutput });
+    expect((await serverKeys()).find((k) => k.id === backend.keyId)?.auto_groups).toEqual(["default", "vip"]);
+    expect((await outputsOf("backend")).autoGroups).toEqual(["default", "vip"]);
   });
 
   it("disables and re-enables a key", async () => {

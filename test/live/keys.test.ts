@@ -74,7 +74,7 @@ describe("live: CometApiKey against the real service", () => {
     expect(up2.summary.resourceChanges).toEqual({ update: 2, same: 1 });
     expect(up2.outputs.mainId?.value).toBe(mainId);
     const updated = await client.getKey(mainId);
-    expect([...updated.modelLimits].sort()).toEqual(["deepseek-chat", "gpt-4o-mini"]);
+    expect([...updated.models].sort()).toEqual(["deepseek-chat", "gpt-4o-mini"]);
     expect(updated.remainQuota).toBe(750_000);
     expect((await client.getKey(disabledId)).status).toBe(1);
 

@@ -3,6 +3,8 @@
  * of the batching: the test decides, step by step, when each request "goes on the wire" and when
  * its answer arrives. No timers, no sleeps.
  */
+
+import { absentKeyFields } from "../../provider/model/fieldRules";
 import type { ApiKeyFields, ApiKeyPage, ApiKeyRecord, CometApiClient } from "../../provider/service/client";
 
 /** One request the code under test made, waiting for the test's answer. */
@@ -100,7 +102,6 @@ export function recordOf(id: number, fields: ApiKeyFields): ApiKeyRecord {
     id,
     key: `masked${id}`,
     status: 1,
-    modelLimitsEnabled: fields.modelLimits.length > 0,
     usedQuota: 0,
     createdTime: 0,
     accessedTime: 0,
@@ -114,10 +115,7 @@ export function fieldsNamed(name: string): ApiKeyFields {
     expiredTime: -1,
     remainQuota: 100,
     unlimitedQuota: false,
-    modelLimits: [],
-    allowIps: [],
-    group: "",
-    crossGroupRetry: false,
+    ...absentKeyFields(),
   };
 }
 

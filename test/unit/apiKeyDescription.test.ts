@@ -1,8 +1,8 @@
 /**
- * The one description of the resource (`provider/key/description.ts`) against everything that
- * must agree with it: the inputs `check` accepts, the committed `schema.json`, the TypeScript
- * SDK's `CometApiKeyArgs` / `CometApiKey` members and their JSDoc (the same words), the dynamic
- * provider's property list, and `check`'s type rules.
+ * The one description of the resource (`provider/model/description.ts`) against everything that
+ * must agree with it: the inputs `check` accepts, the committed `schema.json`, `docs/reference.md`
+ * and the TypeScript SDK's declarations (`sdk/cometApiKeyTypes.ts`: `CometApiKeyArgs` /
+ * `CometApiKeyOutputs` members and their JSDoc, the property lists), and `check`'s type rules.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,12 +10,13 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { packageSchema } from "../../plugin/packageSchema";
 import { referenceMarkdown } from "../../plugin/referenceDoc";
-import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/key/description";
+import { sdkDeclarationsSource } from "../../plugin/sdkDeclarations";
 import { INPUT_PROPERTIES } from "../../provider/key/inputs";
 import { createCometApiKeyProvider } from "../../provider/key/lifecycle";
+import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/model/description";
 
 const root = path.resolve(__dirname, "../..");
-const sdkFile = path.join(root, "sdk", "cometApiKey.ts");
+const sdkFile = path.join(root, "sdk", "cometApiKeyTypes.ts");
 const source = ts.createSourceFile(sdkFile, readFileSync(sdkFile, "utf8"), ts.ScriptTarget.ES2022, true);
 
 /** JSDoc text of a node without its tags, white space collapsed. */
@@ -33,7 +34,7 @@ function find<T extends ts.Node>(predicate: (node: ts.Node) => node is T): T {
     else ts.forEachChild(node, visit);
   };
   visit(source);
-  if (!found) throw new Error("not found in sdk/cometApiKey.ts");
+  if (!found) throw new Error("not found in sdk/cometApiKeyTypes.ts");
   return found;
 }
 
@@ -41,8 +42,20 @@ const args = find(
   (n): n is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(n) && n.name.text === "CometApiKeyArgs",
 );
 const resource = find(
-  (n): n is ts.ClassDeclaration => ts.isClassDeclaration(n) && n.name?.text === "CometApiKey",
+  (n): n is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(n) && n.name.text === "CometApiKeyOutputs",
 );
+/** The elements of the `as const` name list `name`. */
+const nameList = (name: string) =>
+  (
+    find(
+      (n): n is ts.VariableDeclaration =>
+        ts.isVariableDeclaration(n) && (n.name as ts.Identifier).text === name,
+    ).initializer as ts.AsExpression
+  ).expression
+    .getChildren(source)
+    .flatMap((c) => c.getChildren(source))
+    .filter(ts.isStringLiteral)
+    .map((l) => l.text);
 const members = (nodes: readonly ts.Node[]) =>
   new Map(
     nodes
@@ -71,6 +84,10 @@ describe("the description of ApiKey", () => {
     expect(readFileSync(path.join(root, "docs", "reference.md"), "utf8")).toBe(referenceMarkdown());
   });
 
+  it("is what the committed sdk/cometApiKeyTypes.ts declares (regenerate: npm run schema)", () => {
+    expect(readFileSync(sdkFile, "utf8")).toBe(sdkDeclarationsSource());
+  });
+
   it("has the TypeScript SDK's CometApiKeyArgs members with the same words as their JSDoc", () => {
     const declared = members(args.members);
     expect([...declared.keys()]).toEqual(API_KEY_INPUT_NAMES);
@@ -79,23 +96,17 @@ describe("the description of ApiKey", () => {
     }
   });
 
-  it("has the TypeScript SDK's CometApiKey outputs with the same words as their JSDoc", () => {
+  it("has the TypeScript SDK's CometApiKeyOutputs with the same words as their JSDoc", () => {
     const declared = members(resource.members);
     expect([...declared.keys()]).toEqual(API_KEY_PROPERTIES.map((p) => p.name));
     for (const p of API_KEY_PROPERTIES) expect(declared.get(p.name), p.name).toBe(p.outputDoc);
   });
 
   it("lists every property in the dynamic provider's props (outputs exist only for keys present)", () => {
-    const ctor = resource.members.find(ts.isConstructorDeclaration);
-    let props: ts.ObjectLiteralExpression | undefined;
-    const visit = (n: ts.Node) => {
-      if (ts.isVariableDeclaration(n) && (n.name as ts.Identifier).text === "props") {
-        props = n.initializer as ts.ObjectLiteralExpression;
-      } else ts.forEachChild(n, visit);
-    };
-    if (ctor) visit(ctor);
-    const keys = props?.properties.map((p) => (p.name as ts.Identifier).text) ?? [];
-    expect(keys.filter((k) => !k.startsWith("__"))).toEqual(API_KEY_PROPERTIES.map((p) => p.name));
+    expect(nameList("COMET_API_KEY_INPUTS")).toEqual(API_KEY_INPUT_NAMES);
+    expect([...nameList("COMET_API_KEY_INPUTS"), ...nameList("COMET_API_KEY_COMPUTED")]).toEqual(
+      API_KEY_PROPERTIES.map((p) => p.name),
+    );
   });
 
   it("check rejects a value of the wrong type for every input, naming the input", async () => {

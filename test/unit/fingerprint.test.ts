@@ -11,10 +11,11 @@ const fields: ApiKeyFields = {
   expiredTime: 1_900_000_000,
   remainQuota: 500_000,
   unlimitedQuota: false,
-  modelLimits: ["gpt-4o", "claude-3-5-sonnet"],
+  models: ["gpt-4o", "claude-3-5-sonnet"],
   allowIps: ["1.2.3.4", "10.0.0.0/8"],
   group: "vip",
   crossGroupRetry: false,
+  autoGroups: [],
 };
 
 /** What the server stores for `f` (as a listing reports it), with optional drift. */
@@ -24,7 +25,6 @@ function recordFor(f: ApiKeyFields, patch: Partial<ApiKeyRecord> = {}): ApiKeyRe
     id: 17,
     key: "abcd**********wxyz",
     status: 1,
-    modelLimitsEnabled: f.modelLimits.length > 0,
     usedQuota: 0,
     createdTime: 1_800_000_000,
     accessedTime: 1_800_000_000,
@@ -52,7 +52,7 @@ describe("fingerprints", () => {
 
   it("ignores the order of models and IPs, and the /32 spelling", () => {
     const record = recordFor(fields, {
-      modelLimits: ["claude-3-5-sonnet", "gpt-4o"],
+      models: ["claude-3-5-sonnet", "gpt-4o"],
       allowIps: ["10.0.0.0/8", "1.2.3.4/32"],
     });
     expect(fingerprintOfRecord(record)).toBe(fingerprintOfFields(fields));
@@ -77,10 +77,18 @@ describe("fingerprints", () => {
   });
 
   it("treats model limits that are switched off as no limits", () => {
-    const open = { ...fields, modelLimits: [] };
-    expect(fingerprintOfRecord(recordFor(open, { modelLimitsEnabled: false, modelLimits: ["gpt-4o"] }))).toBe(
-      fingerprintOfFields(open),
-    );
+    const open = { ...fields, models: [] };
+    const wire = {
+      ...toWire(fields),
+      model_limits_enabled: false,
+      id: 17,
+      key: "abcd**********wxyz",
+      status: 1,
+      used_quota: 0,
+      created_time: 1,
+      accessed_time: 1,
+    };
+    expect(fingerprintOfRecord(fromWire(wire))).toBe(fingerprintOfFields(open));
   });
 
   it.each<[string, Partial<ApiKeyRecord>]>([
@@ -88,11 +96,12 @@ describe("fingerprints", () => {
     ["expiry", { expiredTime: 1_900_000_001 }],
     ["quota", { remainQuota: 400_000 }],
     ["unlimited", { unlimitedQuota: true }],
-    ["models", { modelLimits: ["gpt-4o"] }],
+    ["models", { models: ["gpt-4o"] }],
     ["IPs", { allowIps: ["1.2.3.4"] }],
     ["IP prefix", { allowIps: ["1.2.3.4", "10.0.0.0/16"] }],
     ["group", { group: "" }],
     ["crossGroupRetry", { crossGroupRetry: true }],
+    ["autoGroups", { autoGroups: ["vip"] }],
   ])("a record that differs in %s does not match", (_t, patch) => {
     expect(fingerprintOfRecord(recordFor(fields, patch))).not.toBe(fingerprintOfFields(fields));
   });

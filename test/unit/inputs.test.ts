@@ -46,6 +46,7 @@ describe("defaults", () => {
       allowIps: [],
       group: "",
       crossGroupRetry: false,
+      autoGroups: [],
       enabled: true,
     });
   });

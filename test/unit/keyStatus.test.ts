@@ -1,6 +1,7 @@
 /** `keyStatusOf`: the reported status from the wire status, expiry and quota. */
 import { describe, expect, it } from "vitest";
 import { hasExpired, keyStatusOf } from "../../provider/key/status";
+import { absentKeyFields } from "../../provider/model/fieldRules";
 import { type ApiKeyRecord, WireKeyStatus } from "../../provider/service/client";
 
 const NOW = 1_800_000_000;
@@ -16,12 +17,8 @@ function record(patch: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
     expiredTime: -1,
     remainQuota: 1000,
     unlimitedQuota: false,
-    modelLimitsEnabled: false,
-    modelLimits: [],
-    allowIps: [],
+    ...absentKeyFields(),
     usedQuota: 0,
-    group: "",
-    crossGroupRetry: false,
     ...patch,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The layers of docs/architecture.md, enforced: every import of every product file (not tests)
  * either stays in its layer or runs down the map. Inside `provider/` the order is shared and
- * errors, then transport, service, account, key, host, and `provider/index.ts` on top; the
+ * errors, then transport, model, service, account, key, host, and `provider/index.ts` on top; the
  * folders around it import only what their row of the table allows.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -15,11 +15,12 @@ const PROVIDER_LAYERS: Record<string, number> = {
   shared: 0,
   errors: 0,
   transport: 1,
-  service: 2,
-  account: 3,
-  key: 4,
-  host: 5,
-  "index.ts": 6,
+  model: 2,
+  service: 3,
+  account: 4,
+  key: 5,
+  host: 6,
+  "index.ts": 7,
 };
 
 /** What each top-level folder may import: other repository files by prefix, and packages. */

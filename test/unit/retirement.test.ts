@@ -8,6 +8,7 @@ import {
   retirementEnd,
   sameRetiredKeys,
 } from "../../provider/key/retirement";
+import { absentKeyFields } from "../../provider/model/fieldRules";
 import type { ApiKeyRecord } from "../../provider/service/client";
 
 const HOUR = 3_600;
@@ -23,11 +24,7 @@ function record(id: number, name: string, expiredTime: number, userId = 7): ApiK
     expiredTime,
     remainQuota: 0,
     unlimitedQuota: false,
-    modelLimitsEnabled: false,
-    modelLimits: [],
-    allowIps: [],
-    group: "",
-    crossGroupRetry: false,
+    ...absentKeyFields(),
     usedQuota: 0,
     createdTime: NOW - HOUR,
     accessedTime: 0,

@@ -21,6 +21,8 @@ type ApiKey struct {
 	AdoptKeyId pulumi.IntPtrOutput `pulumi:"adoptKeyId"`
 	// Allowed addresses and CIDRs in canonical form, in the order written.
 	AllowIps pulumi.StringArrayOutput `pulumi:"allowIps"`
+	// The groups `group: "auto"` tries, in the order written (empty: the service's order).
+	AutoGroups pulumi.StringArrayOutput `pulumi:"autoGroups"`
 	// When the key was created (ISO-8601 UTC).
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Whether a failed request is retried in another group.
@@ -127,6 +129,8 @@ type apiKeyArgs struct {
 	AdoptKeyId *int `pulumi:"adoptKeyId"`
 	// Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
 	AllowIps []string `pulumi:"allowIps"`
+	// The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
+	AutoGroups []string `pulumi:"autoGroups"`
 	// Retry a failed request in another group; only with `group: "auto"`.
 	CrossGroupRetry *bool `pulumi:"crossGroupRetry"`
 	// Whether the key may be used. `false` disables it (status-only update, in place). An expired or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
@@ -157,6 +161,8 @@ type ApiKeyArgs struct {
 	AdoptKeyId pulumi.IntPtrInput
 	// Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
 	AllowIps pulumi.StringArrayInput
+	// The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
+	AutoGroups pulumi.StringArrayInput
 	// Retry a failed request in another group; only with `group: "auto"`.
 	CrossGroupRetry pulumi.BoolPtrInput
 	// Whether the key may be used. `false` disables it (status-only update, in place). An expired or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
@@ -231,6 +237,11 @@ func (o ApiKeyOutput) AdoptKeyId() pulumi.IntPtrOutput {
 // Allowed addresses and CIDRs in canonical form, in the order written.
 func (o ApiKeyOutput) AllowIps() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *ApiKey) pulumi.StringArrayOutput { return v.AllowIps }).(pulumi.StringArrayOutput)
+}
+
+// The groups `group: "auto"` tries, in the order written (empty: the service's order).
+func (o ApiKeyOutput) AutoGroups() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *ApiKey) pulumi.StringArrayOutput { return v.AutoGroups }).(pulumi.StringArrayOutput)
 }
 
 // When the key was created (ISO-8601 UTC).

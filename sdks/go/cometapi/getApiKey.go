@@ -32,6 +32,8 @@ type LookupApiKeyResult struct {
 	AccessedAt string `pulumi:"accessedAt"`
 	// Allowed addresses and CIDRs, sorted (empty: any).
 	AllowIps []string `pulumi:"allowIps"`
+	// The groups `group: "auto"` tries, in order (empty: the service's order).
+	AutoGroups []string `pulumi:"autoGroups"`
 	// When the key was created (ISO-8601 UTC).
 	CreatedAt string `pulumi:"createdAt"`
 	// Whether a failed request is retried in another group.
@@ -94,6 +96,11 @@ func (o LookupApiKeyResultOutput) AccessedAt() pulumi.StringOutput {
 // Allowed addresses and CIDRs, sorted (empty: any).
 func (o LookupApiKeyResultOutput) AllowIps() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v LookupApiKeyResult) []string { return v.AllowIps }).(pulumi.StringArrayOutput)
+}
+
+// The groups `group: "auto"` tries, in order (empty: the service's order).
+func (o LookupApiKeyResultOutput) AutoGroups() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v LookupApiKeyResult) []string { return v.AutoGroups }).(pulumi.StringArrayOutput)
 }
 
 // When the key was created (ISO-8601 UTC).

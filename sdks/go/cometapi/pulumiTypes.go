@@ -19,6 +19,8 @@ type ApiKeySummary struct {
 	AccessedAt string `pulumi:"accessedAt"`
 	// Allowed addresses and CIDRs, sorted (empty: any).
 	AllowIps []string `pulumi:"allowIps"`
+	// The groups `group: "auto"` tries, in order (empty: the service's order).
+	AutoGroups []string `pulumi:"autoGroups"`
 	// When the key was created (ISO-8601 UTC).
 	CreatedAt string `pulumi:"createdAt"`
 	// Whether a failed request is retried in another group.
@@ -68,6 +70,11 @@ func (o ApiKeySummaryOutput) AccessedAt() pulumi.StringOutput {
 // Allowed addresses and CIDRs, sorted (empty: any).
 func (o ApiKeySummaryOutput) AllowIps() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v ApiKeySummary) []string { return v.AllowIps }).(pulumi.StringArrayOutput)
+}
+
+// The groups `group: "auto"` tries, in order (empty: the service's order).
+func (o ApiKeySummaryOutput) AutoGroups() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ApiKeySummary) []string { return v.AutoGroups }).(pulumi.StringArrayOutput)
 }
 
 // When the key was created (ISO-8601 UTC).

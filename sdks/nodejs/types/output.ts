@@ -18,6 +18,10 @@ export interface ApiKeySummary {
      */
     allowIps: string[];
     /**
+     * The groups `group: "auto"` tries, in order (empty: the service's order).
+     */
+    autoGroups: string[];
+    /**
      * When the key was created (ISO-8601 UTC).
      */
     createdAt: string;

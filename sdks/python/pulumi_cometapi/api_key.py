@@ -22,6 +22,7 @@ class ApiKeyArgs:
     def __init__(__self__, *,
                  adopt_key_id: pulumi.Input[Optional[_builtins.int]] = None,
                  allow_ips: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auto_groups: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cross_group_retry: pulumi.Input[Optional[_builtins.bool]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
@@ -38,6 +39,7 @@ class ApiKeyArgs:
 
         :param pulumi.Input[_builtins.int] adopt_key_id: Take over this existing key (by its numeric id, as the console shows it) instead of creating one; it is converged to these arguments, its remaining quota set to `quota`. With the native plugin, `pulumi import` is the usual way to take over a key; with the dynamic provider (where import cannot work) this is the way. Deleting the resource deletes the key (use the `retainOnDelete` resource option to keep it).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allow_ips: Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auto_groups: The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
         :param pulumi.Input[_builtins.bool] cross_group_retry: Retry a failed request in another group; only with `group: "auto"`.
         :param pulumi.Input[_builtins.bool] enabled: Whether the key may be used. `false` disables it (status-only update, in place). An expired or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
         :param pulumi.Input[_builtins.str] expires_at: When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC midnight) or unix seconds. Must be in the future when the key is created. Changes in place; moving it into the future revives an expired key.
@@ -54,6 +56,8 @@ class ApiKeyArgs:
             pulumi.set(__self__, "adopt_key_id", adopt_key_id)
         if allow_ips is not None:
             pulumi.set(__self__, "allow_ips", allow_ips)
+        if auto_groups is not None:
+            pulumi.set(__self__, "auto_groups", auto_groups)
         if cross_group_retry is None:
             cross_group_retry = False
         if cross_group_retry is not None:
@@ -108,6 +112,18 @@ class ApiKeyArgs:
     @allow_ips.setter
     def allow_ips(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "allow_ips", value)
+
+    @_builtins.property
+    @pulumi.getter(name="autoGroups")
+    def auto_groups(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
+        """
+        return pulumi.get(self, "auto_groups")
+
+    @auto_groups.setter
+    def auto_groups(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "auto_groups", value)
 
     @_builtins.property
     @pulumi.getter(name="crossGroupRetry")
@@ -250,6 +266,7 @@ class ApiKey(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_key_id: pulumi.Input[Optional[_builtins.int]] = None,
                  allow_ips: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auto_groups: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cross_group_retry: pulumi.Input[Optional[_builtins.bool]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
@@ -269,6 +286,7 @@ class ApiKey(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] adopt_key_id: Take over this existing key (by its numeric id, as the console shows it) instead of creating one; it is converged to these arguments, its remaining quota set to `quota`. With the native plugin, `pulumi import` is the usual way to take over a key; with the dynamic provider (where import cannot work) this is the way. Deleting the resource deletes the key (use the `retainOnDelete` resource option to keep it).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allow_ips: Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] auto_groups: The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service's own order. Only with `group: "auto"`; service builds from before new-api's `auto_groups` (2026-08) refuse a non-empty list.
         :param pulumi.Input[_builtins.bool] cross_group_retry: Retry a failed request in another group; only with `group: "auto"`.
         :param pulumi.Input[_builtins.bool] enabled: Whether the key may be used. `false` disables it (status-only update, in place). An expired or exhausted key is re-enabled once its expiry or quota is fixed in the same update.
         :param pulumi.Input[_builtins.str] expires_at: When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC midnight) or unix seconds. Must be in the future when the key is created. Changes in place; moving it into the future revives an expired key.
@@ -307,6 +325,7 @@ class ApiKey(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_key_id: pulumi.Input[Optional[_builtins.int]] = None,
                  allow_ips: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 auto_groups: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cross_group_retry: pulumi.Input[Optional[_builtins.bool]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  expires_at: pulumi.Input[Optional[_builtins.str]] = None,
@@ -329,6 +348,7 @@ class ApiKey(pulumi.CustomResource):
 
             __props__.__dict__["adopt_key_id"] = adopt_key_id
             __props__.__dict__["allow_ips"] = allow_ips
+            __props__.__dict__["auto_groups"] = auto_groups
             if cross_group_retry is None:
                 cross_group_retry = False
             __props__.__dict__["cross_group_retry"] = cross_group_retry
@@ -384,6 +404,7 @@ class ApiKey(pulumi.CustomResource):
         __props__.__dict__["accessed_at"] = None
         __props__.__dict__["adopt_key_id"] = None
         __props__.__dict__["allow_ips"] = None
+        __props__.__dict__["auto_groups"] = None
         __props__.__dict__["created_at"] = None
         __props__.__dict__["cross_group_retry"] = None
         __props__.__dict__["enabled"] = None
@@ -434,6 +455,14 @@ class ApiKey(pulumi.CustomResource):
         Allowed addresses and CIDRs in canonical form, in the order written.
         """
         return pulumi.get(self, "allow_ips")
+
+    @_builtins.property
+    @pulumi.getter(name="autoGroups")
+    def auto_groups(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The groups `group: "auto"` tries, in the order written (empty: the service's order).
+        """
+        return pulumi.get(self, "auto_groups")
 
     @_builtins.property
     @pulumi.getter(name="createdAt")

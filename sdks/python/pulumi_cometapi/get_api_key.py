@@ -23,13 +23,16 @@ __all__ = [
 
 @pulumi.output_type
 class GetApiKeyResult:
-    def __init__(__self__, accessed_at=None, allow_ips=None, created_at=None, cross_group_retry=None, expires_at=None, group=None, key_id=None, masked_key=None, models=None, name=None, remaining_quota=None, status=None, unlimited_quota=None, used_quota=None):
+    def __init__(__self__, accessed_at=None, allow_ips=None, auto_groups=None, created_at=None, cross_group_retry=None, expires_at=None, group=None, key_id=None, masked_key=None, models=None, name=None, remaining_quota=None, status=None, unlimited_quota=None, used_quota=None):
         if accessed_at and not isinstance(accessed_at, str):
             raise TypeError("Expected argument 'accessed_at' to be a str")
         pulumi.set(__self__, "accessed_at", accessed_at)
         if allow_ips and not isinstance(allow_ips, list):
             raise TypeError("Expected argument 'allow_ips' to be a list")
         pulumi.set(__self__, "allow_ips", allow_ips)
+        if auto_groups and not isinstance(auto_groups, list):
+            raise TypeError("Expected argument 'auto_groups' to be a list")
+        pulumi.set(__self__, "auto_groups", auto_groups)
         if created_at and not isinstance(created_at, str):
             raise TypeError("Expected argument 'created_at' to be a str")
         pulumi.set(__self__, "created_at", created_at)
@@ -82,6 +85,14 @@ class GetApiKeyResult:
         Allowed addresses and CIDRs, sorted (empty: any).
         """
         return pulumi.get(self, "allow_ips")
+
+    @_builtins.property
+    @pulumi.getter(name="autoGroups")
+    def auto_groups(self) -> Sequence[_builtins.str]:
+        """
+        The groups `group: "auto"` tries, in order (empty: the service's order).
+        """
+        return pulumi.get(self, "auto_groups")
 
     @_builtins.property
     @pulumi.getter(name="createdAt")
@@ -188,6 +199,7 @@ class AwaitableGetApiKeyResult(GetApiKeyResult):
         return GetApiKeyResult(
             accessed_at=self.accessed_at,
             allow_ips=self.allow_ips,
+            auto_groups=self.auto_groups,
             created_at=self.created_at,
             cross_group_retry=self.cross_group_retry,
             expires_at=self.expires_at,
@@ -217,6 +229,7 @@ def get_api_key(key_id: Optional[_builtins.int] = None,
     return AwaitableGetApiKeyResult(
         accessed_at=pulumi.get(__ret__, 'accessed_at'),
         allow_ips=pulumi.get(__ret__, 'allow_ips'),
+        auto_groups=pulumi.get(__ret__, 'auto_groups'),
         created_at=pulumi.get(__ret__, 'created_at'),
         cross_group_retry=pulumi.get(__ret__, 'cross_group_retry'),
         expires_at=pulumi.get(__ret__, 'expires_at'),
@@ -243,6 +256,7 @@ def get_api_key_output(key_id: pulumi.Input[Optional[_builtins.int]] = None,
     return __ret__.apply(lambda __response__: GetApiKeyResult(
         accessed_at=pulumi.get(__response__, 'accessed_at'),
         allow_ips=pulumi.get(__response__, 'allow_ips'),
+        auto_groups=pulumi.get(__response__, 'auto_groups'),
         created_at=pulumi.get(__response__, 'created_at'),
         cross_group_retry=pulumi.get(__response__, 'cross_group_retry'),
         expires_at=pulumi.get(__response__, 'expires_at'),

@@ -28,6 +28,7 @@ class ApiKeySummary(dict):
     def __init__(__self__, *,
                  accessed_at: _builtins.str,
                  allow_ips: Sequence[_builtins.str],
+                 auto_groups: Sequence[_builtins.str],
                  created_at: _builtins.str,
                  cross_group_retry: _builtins.bool,
                  group: _builtins.str,
@@ -45,6 +46,7 @@ class ApiKeySummary(dict):
 
         :param _builtins.str accessed_at: When the key was last charged (ISO-8601 UTC).
         :param Sequence[_builtins.str] allow_ips: Allowed addresses and CIDRs, sorted (empty: any).
+        :param Sequence[_builtins.str] auto_groups: The groups `group: "auto"` tries, in order (empty: the service's order).
         :param _builtins.str created_at: When the key was created (ISO-8601 UTC).
         :param _builtins.bool cross_group_retry: Whether a failed request is retried in another group.
         :param _builtins.str group: The account group serving the key.
@@ -60,6 +62,7 @@ class ApiKeySummary(dict):
         """
         pulumi.set(__self__, "accessed_at", accessed_at)
         pulumi.set(__self__, "allow_ips", allow_ips)
+        pulumi.set(__self__, "auto_groups", auto_groups)
         pulumi.set(__self__, "created_at", created_at)
         pulumi.set(__self__, "cross_group_retry", cross_group_retry)
         pulumi.set(__self__, "group", group)
@@ -89,6 +92,14 @@ class ApiKeySummary(dict):
         Allowed addresses and CIDRs, sorted (empty: any).
         """
         return pulumi.get(self, "allow_ips")
+
+    @_builtins.property
+    @pulumi.getter(name="autoGroups")
+    def auto_groups(self) -> Sequence[_builtins.str]:
+        """
+        The groups `group: "auto"` tries, in order (empty: the service's order).
+        """
+        return pulumi.get(self, "auto_groups")
 
     @_builtins.property
     @pulumi.getter(name="createdAt")

@@ -55,6 +55,52 @@ describe("switches", () => {
     ]);
   });
 
+  it("serverProfile: auto_groups stored in order and validated for group auto (upstream), unknown to the older build", async () => {
+    const auto = { name: "a", remain_quota: 5, group: "auto" };
+    // upstream-2026-08: the selectable groups are default and vip (auto itself is not one).
+    expect(
+      (await api(emu, "POST", "/api/token/", { body: { ...auto, auto_groups: ["vip", "default"] } })).json,
+    ).toEqual({
+      success: true,
+      message: "",
+    });
+    const [created] = (await api(emu, "GET", "/api/token/")).json.data.items;
+    expect(created.auto_groups).toEqual(["vip", "default"]);
+    const refusals = [];
+    for (const auto_groups of [["vip", "vip"], ["vpi"], ["vip", "default", "auto"]]) {
+      refusals.push((await api(emu, "POST", "/api/token/", { body: { ...auto, auto_groups } })).json.message);
+    }
+    expect(refusals).toEqual([
+      "Duplicate auto group: vip",
+      "Auto group vpi is not available",
+      "Too many auto groups, maximum is 2",
+    ]);
+    // A full update without auto_groups keeps them; another group clears them; empty is null.
+    const update = { ...auto, id: created.id, status: 1 };
+    expect((await api(emu, "PUT", "/api/token/", { body: update })).json.data.auto_groups).toEqual([
+      "vip",
+      "default",
+    ]);
+    const reordered = { ...update, auto_groups: ["default", "vip"] };
+    expect((await api(emu, "PUT", "/api/token/", { body: reordered })).json.data.auto_groups).toEqual([
+      "default",
+      "vip",
+    ]);
+    expect(
+      (await api(emu, "PUT", "/api/token/", { body: { ...reordered, group: "vip" } })).json.data.auto_groups,
+    ).toBe(null);
+    expect(
+      (await api(emu, "PUT", "/api/token/", { body: { ...update, auto_groups: [] } })).json.data.auto_groups,
+    ).toBe(null);
+
+    await emu.control.reset();
+    await emu.control.setSwitches({ serverProfile: "new-api-2026-03" });
+    const old = await api(emu, "POST", "/api/token/", { body: { ...auto, auto_groups: ["vpi", "vpi"] } });
+    expect(old.json.success).toBe(true);
+    const [kept] = (await api(emu, "GET", "/api/token/")).json.data.items;
+    expect("auto_groups" in kept).toBe(false);
+  });
+
   it("POST /api/token/batch deletes the caller's keys among ids (data = how many), at most 100", async () => {
     const [a, b] = [await createKey(emu, { name: "a" }), await createKey(emu, { name: "b" })];
     const r = await api(emu, "POST", "/api/token/batch", { body: { ids: [a.id, b.id, 999] } });

@@ -141,6 +141,24 @@ describe.each(PROFILES)("keys a stopped run left, on %s", (serverProfile) => {
     expect(next.warnings).toEqual([]);
   });
 
+  it("an interrupted `pulumi up --replace`: the next one creates (its old key is not named), and warns with the ids of the keys with this name", async () => {
+    await emu.control.setSwitches({ serverProfile });
+    const first = await run().create("key0", args);
+    const news = { __logicalName: "key0", __autoNameSeed: SEED("key0"), ...args };
+    // The stopped run: check and create of the replacement (no diff: --replace), never recorded.
+    const stopped = run();
+    const made = await stopped.provider.create((await stopped.provider.check(first.inputs, news)).inputs);
+    const next = run();
+    const replacement = await next.provider.create((await next.provider.check(first.inputs, news)).inputs);
+    expect(replacement.id).not.toBe(first.id);
+    expect(replacement.id).not.toBe(made.id);
+    const warning = next.warnings.join("\n");
+    expect(warning).toContain(`key ${first.id}, key ${made.id}`);
+    expect(warning).toMatch(/delete the keys this stack does not hold/);
+    await next.provider.delete(first.id, first.outs);
+    expect(await liveIds()).toEqual([Number(made.id), Number(replacement.id)]);
+  });
+
   it("several keys with the auto-name: nothing is created, the error names every id and how to keep one", async () => {
     await emu.control.setSwitches({ serverProfile });
     const name = autoName("key0", SEED("key0"));

@@ -1,12 +1,14 @@
 /**
  * The one description of the `ApiKey` resource, its provider configuration and its lookup
- * functions: every property with its type, its documentation and its constraints.
+ * functions: every property with its type, its documentation and its constraints. The plain
+ * fields (carried as they are: `models`, `group`, …) come from `model/fields.ts`, with their rules;
+ * the properties with lifecycle rules of their own are written out here.
  *
- * From it come the native plugin's `schema.json` (`plugin/packageSchema.ts`), and against it are
- * checked (test/unit/apiKeyDescription.test.ts): the input names `check` accepts
- * (`INPUT_PROPERTIES` in `key/inputs.ts`), the dynamic provider's property list and the TypeScript
- * SDK's `CometApiKeyArgs`/`CometApiKey` members and their JSDoc (the same words as here).
+ * From it `npm run schema` writes the native plugin's `schema.json` (`plugin/packageSchema.ts`),
+ * `docs/reference.md` and the TypeScript SDK's declarations (`sdk/cometApiKeyTypes.ts`); against
+ * it are checked (test/unit/apiKeyDescription.test.ts) the input names `check` accepts.
  */
+import { KEY_FIELDS } from "./fields.js";
 
 /** The value types the resource uses, in Pulumi schema terms. */
 export type PropertyType = "string" | "integer" | "number" | "boolean" | "string[]" | "retiredKey[]";
@@ -39,7 +41,28 @@ export interface PropertyDescription {
   readonly constraints?: string;
   /** Schema default, when the default is a plain value. */
   readonly default?: string | number | boolean;
+  /** The TypeScript SDK's `@default` of the input. */
+  readonly sdkDefault?: string;
+  /** The TypeScript SDK's `@example` of the input. */
+  readonly example?: string;
+  /** The TypeScript SDK's input type where it is richer than the schema's, e.g. `string | number`. */
+  readonly sdkInputType?: string;
+  /** The TypeScript SDK's output type where it is richer than the schema's, e.g. `KeyStatus`. */
+  readonly sdkOutputType?: string;
 }
+
+/** The plain fields (`model/fields.ts`) as properties: always inputs, always outputs. */
+const PLAIN_PROPERTIES: readonly PropertyDescription[] = Object.entries(KEY_FIELDS).map(([name, f]) => ({
+  name,
+  type: f.type,
+  inputDoc: f.inputDoc,
+  outputDoc: f.outputDoc,
+  alwaysOutput: true,
+  ...(f.constraints === undefined ? {} : { constraints: f.constraints }),
+  ...(f.default === undefined ? {} : { default: f.default }),
+  sdkDefault: f.sdkDefault,
+  example: f.example,
+}));
 
 /** The Pulumi package name and resource token. */
 export const PACKAGE_NAME = "cometapi";
@@ -63,6 +86,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The display name (generated when not given).",
     alwaysOutput: true,
     constraints: "non-empty, no control characters, at most 50 bytes of UTF-8",
+    sdkDefault: "the resource's logical name plus a random suffix, e.g. `backend-3f9a2c1`",
+    example: 'name: "backend-production"',
   },
   {
     name: "expiresAt",
@@ -72,6 +97,9 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The expiry as ISO-8601 UTC, or undefined when the key never expires.",
     alwaysOutput: false,
     constraints: "a real date; in the future at create; at most 100 years away",
+    sdkDefault: "never expires",
+    example: 'expiresAt: "2027-01-31T00:00:00Z"',
+    sdkInputType: "string | number",
   },
   {
     name: "quota",
@@ -81,6 +109,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The configured allotment (not the live remainder; see `remainingQuota`).",
     alwaysOutput: false,
     constraints: "whole number 0..2147483647; exactly one of quota and unlimitedQuota: true",
+    sdkDefault: "none: set `quota` or `unlimitedQuota: true`",
+    example: "quota: 5_000_000 // $10",
   },
   {
     name: "unlimitedQuota",
@@ -89,42 +119,10 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "Whether the key has no quota limit.",
     alwaysOutput: true,
     default: false,
+    sdkDefault: "false",
+    example: "unlimitedQuota: true",
   },
-  {
-    name: "models",
-    type: "string[]",
-    inputDoc: "Model ids the key may call; each without commas or spaces, each once. Compared as a set.",
-    outputDoc: "Allowed models, in the order written.",
-    alwaysOutput: true,
-    constraints: "no commas, no white space, no repeats",
-  },
-  {
-    name: "allowIps",
-    type: "string[]",
-    inputDoc:
-      "Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.",
-    outputDoc: "Allowed addresses and CIDRs in canonical form, in the order written.",
-    alwaysOutput: true,
-    constraints: "IPv4/IPv6 addresses or CIDRs without host bits, no repeats",
-  },
-  {
-    name: "group",
-    type: "string",
-    inputDoc: 'The account group whose channels serve this key (`"auto"` lets the service choose).',
-    outputDoc: "The account group serving the key (empty: the account's default group).",
-    alwaysOutput: true,
-    constraints: "no commas or control characters",
-    default: "",
-  },
-  {
-    name: "crossGroupRetry",
-    type: "boolean",
-    inputDoc: 'Retry a failed request in another group; only with `group: "auto"`.',
-    outputDoc: "Whether a failed request is retried in another group.",
-    alwaysOutput: true,
-    constraints: 'only with group "auto"',
-    default: false,
-  },
+  ...PLAIN_PROPERTIES,
   {
     name: "enabled",
     type: "boolean",
@@ -133,6 +131,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The wish: whether the key should be usable.",
     alwaysOutput: true,
     default: true,
+    sdkDefault: "true",
+    example: "enabled: false",
   },
   {
     name: "adoptKeyId",
@@ -142,6 +142,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The id of the key taken over at create, when `adoptKeyId` was set.",
     alwaysOutput: false,
     constraints: "a positive whole number; a different value replaces the resource",
+    sdkDefault: "none: a new key is created",
+    example: "adoptKeyId: 1234",
   },
   {
     name: "rotateAfter",
@@ -151,6 +153,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The rotation lifetime as given, or undefined when the key does not rotate.",
     alwaysOutput: false,
     constraints: "a duration of at least 1h (units w, d, h, m, s); not with adoptKeyId",
+    sdkDefault: "none: the key is only replaced when its inputs say so",
+    example: 'rotateAfter: "30d"',
   },
   {
     name: "rotateBefore",
@@ -160,6 +164,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).",
     alwaysOutput: false,
     constraints: "a duration shorter than rotateAfter; only with rotateAfter",
+    sdkDefault: 'a tenth of `rotateAfter` (3d for "30d")',
+    example: 'rotateBefore: "7d"',
   },
   {
     name: "retireAfter",
@@ -170,6 +176,8 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
       "The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).",
     alwaysOutput: false,
     constraints: "a duration of at least 1m (units w, d, h, m, s)",
+    sdkDefault: "undefined: the old key is deleted at the end of the replacing run",
+    example: 'retireAfter: "24h"',
   },
   {
     name: "retiredKeys",
@@ -192,6 +200,7 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     alwaysOutput: false,
     generated: true,
     secret: true,
+    sdkOutputType: "string",
   },
   {
     name: "maskedKey",
@@ -206,6 +215,7 @@ export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
     outputDoc: "`enabled`, `disabled`, or the server's facts `expired` / `exhausted`.",
     alwaysOutput: true,
     generated: true,
+    sdkOutputType: "KeyStatus",
   },
   {
     name: "remainingQuota",
@@ -291,8 +301,19 @@ export const PROVIDER_CONFIG: readonly ConfigDescription[] = [
   },
 ];
 
+/** One field of a key as the lookups return it. */
+export interface SummaryFieldDescription {
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly doc: string;
+  /** Absent from some keys (not `required` in the schema). */
+  readonly optional?: boolean;
+  /** The TypeScript SDK's type where it is richer than the schema's, e.g. `KeyStatus`. */
+  readonly sdkType?: string;
+}
+
 /** The fields of a key as the lookup functions return it: never the key value. */
-export const KEY_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
+export const KEY_SUMMARY_FIELDS: readonly SummaryFieldDescription[] = [
   { name: "keyId", type: "integer", doc: "The key's numeric id in CometAPI." },
   { name: "name", type: "string", doc: "The display name." },
   {
@@ -304,19 +325,18 @@ export const KEY_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; do
     name: "status",
     type: "string",
     doc: "`enabled`, `disabled`, or the server's facts `expired` / `exhausted`.",
+    sdkType: "KeyStatus",
   },
   {
     name: "expiresAt",
     type: "string",
     doc: "The expiry as ISO-8601 UTC; absent when the key never expires.",
+    optional: true,
   },
   { name: "unlimitedQuota", type: "boolean", doc: "Whether the key has no quota limit." },
   { name: "remainingQuota", type: "integer", doc: "Live remaining quota." },
   { name: "usedQuota", type: "integer", doc: "Quota used so far." },
-  { name: "models", type: "string[]", doc: "Allowed models, sorted (empty: every model)." },
-  { name: "allowIps", type: "string[]", doc: "Allowed addresses and CIDRs, sorted (empty: any)." },
-  { name: "group", type: "string", doc: "The account group serving the key." },
-  { name: "crossGroupRetry", type: "boolean", doc: "Whether a failed request is retried in another group." },
+  ...Object.entries(KEY_FIELDS).map(([name, f]) => ({ name, type: f.type, doc: f.summaryDoc })),
   { name: "createdAt", type: "string", doc: "When the key was created (ISO-8601 UTC)." },
   { name: "accessedAt", type: "string", doc: "When the key was last charged (ISO-8601 UTC)." },
 ];
