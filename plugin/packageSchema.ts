@@ -190,7 +190,7 @@ export function packageSchema(version: string): Record<string, unknown> {
         respectSchemaVersion: true,
       },
       go: {
-        importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi",
+        importBasePath: "github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi",
         generateResourceContainerTypes: false,
         respectSchemaVersion: true,
       },

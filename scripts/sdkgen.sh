@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the committed SDKs in sdks/{nodejs,python,go} from schema.json with tools/sdkgen
+# Regenerates the committed SDKs in plugin-sdks/{nodejs,python,go} from schema.json with tools/sdkgen
 # (a small Go program on Pulumi's pkg/v3/codegen). `--check` regenerates into a temp dir and fails
 # when the committed SDKs differ (drift), which `npm test` does through test/e2e/generatedSdks.test.ts.
 #
@@ -43,11 +43,11 @@ if [ "${1:-}" = "--check" ]; then
   out="$(mktemp -d)"
   trap 'rm -rf "$out"' EXIT
   "$bin" schema.json "$out"
-  if ! diff -r sdks "$out" >&2; then
-    cometapi_log "error: sdks/ differs from what schema.json generates; run scripts/sdkgen.sh and commit sdks/"
+  if ! diff -r plugin-sdks "$out" >&2; then
+    cometapi_log "error: plugin-sdks/ differs from what schema.json generates; run scripts/sdkgen.sh and commit plugin-sdks/"
     exit 1
   fi
-  cometapi_log "sdks/ is what schema.json generates"
+  cometapi_log "plugin-sdks/ is what schema.json generates"
   exit 0
 fi
-"$bin" schema.json sdks
+"$bin" schema.json plugin-sdks

@@ -3,7 +3,7 @@ module github.com/pulumi-cometapi/pulumi-cometapi/examples/go
 go 1.26.6
 
 require (
-	github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi v0.0.0
+	github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi v0.0.0
 	github.com/pulumi/pulumi/sdk/v3 v3.276.0
 )
 
@@ -124,4 +124,4 @@ require (
 	lukechampine.com/frand v1.4.2 // indirect
 )
 
-replace github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi => ../../sdks/go/cometapi
+replace github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi => ../../plugin-sdks/go/cometapi

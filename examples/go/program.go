@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi"
+	"github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )

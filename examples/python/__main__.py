@@ -1,4 +1,4 @@
-"""CometAPI keys from Python with the generated SDK (sdks/python) and the native plugin."""
+"""CometAPI keys from Python with the generated SDK (plugin-sdks/python) and the native plugin."""
 import pulumi
 import pulumi_cometapi as cometapi
 

@@ -1,5 +1,5 @@
 /**
- * The SDKs generated from schema.json (committed in sdks/): no drift from what tools/sdkgen makes
+ * The SDKs generated from schema.json (committed in plugin-sdks/): no drift from what tools/sdkgen makes
  * of the committed schema, and each compiles: Node.js with `tsc`, Python with
  * `python3 -m compileall`, Go with `go build`. (.NET: pkg/v3 has no C# generator any more and
  * this machine has no .NET compiler; no .NET SDK is generated.)
@@ -31,7 +31,7 @@ describe("generated SDKs", () => {
 
   it("Node.js compiles with tsc", () => {
     const dir = join(scratch, "nodejs");
-    cpSync(join(root, "sdks", "nodejs"), dir, { recursive: true });
+    cpSync(join(root, "plugin-sdks", "nodejs"), dir, { recursive: true });
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
     run(
       process.execPath,
@@ -43,7 +43,7 @@ describe("generated SDKs", () => {
 
   it("Python compiles with python3 -m compileall", () => {
     const dir = join(scratch, "python");
-    cpSync(join(root, "sdks", "python"), dir, { recursive: true });
+    cpSync(join(root, "plugin-sdks", "python"), dir, { recursive: true });
     run("python3", ["-m", "compileall", "-q", "pulumi_cometapi"], dir);
     expect(
       run(
@@ -56,7 +56,7 @@ describe("generated SDKs", () => {
 
   it("Go builds with go build", () => {
     const dir = join(scratch, "go");
-    cpSync(join(root, "sdks", "go", "cometapi"), dir, { recursive: true });
+    cpSync(join(root, "plugin-sdks", "go", "cometapi"), dir, { recursive: true });
     run("go", ["mod", "tidy"], dir, goEnv);
     run("go", ["build", "./..."], dir, goEnv);
   });

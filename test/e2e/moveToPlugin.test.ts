@@ -5,7 +5,7 @@
  * archive into the project's private PULUMI_HOME, and nothing of ours on PATH but Node itself.
  *
  * A `CometApiKey` is created (`pulumi up`) and used; then the section's steps: its ```sh block
- * builds and packs the generated Node.js SDK in a copy of the clone's `sdks/nodejs` and installs
+ * builds and packs the generated Node.js SDK in a copy of the clone's `plugin-sdks/nodejs` and installs
  * it into the project; `retainOnDelete: true`, `pulumi up`; the key removed from the program,
  * `pulumi up` (the key stays on the server, the stack forgets it); the section's `pulumi import …`
  * command; the section's TypeScript declaration (its example name and quota replaced by the
@@ -72,7 +72,7 @@ describe("moving a key from CometApiKey to the plugin, as docs/native-plugin.md 
       .map((line) => line.replace(/\s+#.*$/, "").trim())
       .filter((line) => line !== "");
     expect(more, "two commands: build and pack the SDK in the clone, install it in the program").toEqual([]);
-    expect(sdkBuild).toMatch(/^cd sdks\/nodejs && /);
+    expect(sdkBuild).toMatch(/^cd plugin-sdks\/nodejs && /);
     expect(sdkInstall).toMatch(/^npm install \/path\/to\/pulumi-cometapi\//);
     const importCommand = /`(pulumi import cometapi:index:ApiKey <name> <id>[^`]*)`/.exec(section)?.[1] ?? "";
     expect(importCommand, "the section's `pulumi import` command").not.toBe("");
@@ -96,7 +96,7 @@ describe("moving a key from CometApiKey to the plugin, as docs/native-plugin.md 
     };
     for (const dir of [program, backend.backendDir, backend.pulumiHome]) mkdirSync(dir, { recursive: true });
     // The clone's generated SDK, as committed (the build writes node_modules, bin/ and the packed file there).
-    cpSync(join(root, "sdks", "nodejs"), join(clone, "sdks", "nodejs"), { recursive: true });
+    cpSync(join(root, "plugin-sdks", "nodejs"), join(clone, "plugin-sdks", "nodejs"), { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...cleanEnv(),
       ...localBackendEnv(backend),

@@ -1,6 +1,6 @@
 /**
  * The native plugin from Go: examples/go (an Automation API inline program on the generated Go SDK
- * in sdks/go) built with `go build`, the plugin installed from its archive with `pulumi plugin
+ * in plugin-sdks/go) built with `go build`, the plugin installed from its archive with `pulumi plugin
  * install resource cometapi <version> --file <archive>` and nothing of ours on PATH, run against the emulator through the real engine: up,
  * usage then refresh and a preview with no change, an update of the quota, destroy; the access
  * token and key values never in plaintext in the backend's files or the output.

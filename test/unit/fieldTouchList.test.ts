@@ -5,7 +5,7 @@
  * checks single out) are named by exactly the files listed here, so any growth fails.
  *
  * Product files: the TypeScript under provider/, plugin/, sdk/, policy/ and engine/, without the
- * generated `sdk/cometApiKeyTypes.ts` (the emulator, tests, docs and sdks/ are not product code).
+ * generated `sdk/cometApiKeyTypes.ts` (the emulator, tests, docs and plugin-sdks/ are not product code).
  * A file names a field when it holds the property's name or one of its wire names as a word.
  */
 import { readdirSync, readFileSync } from "node:fs";

@@ -75,11 +75,11 @@ const KNOWN: Record<string, RunBy> = {
     marker: 'execFile)("pulumi", ["preview", "--stack", stackName]',
   },
   // docs/native-plugin.md, "Moving from `CometApiKey` to the plugin": the whole move, in a TypeScript project.
-  "cd sdks/nodejs && npm install && npm run build && cp package.json bin/ && npm pack ./bin": {
+  "cd plugin-sdks/nodejs && npm install && npm run build && cp package.json bin/ && npm pack ./bin": {
     file: "test/e2e/moveToPlugin.test.ts",
     marker: "await run(sdkBuild, clone)",
   },
-  "npm install /path/to/pulumi-cometapi/sdks/nodejs/pulumi-cometapi-cometapi-0.1.0.tgz": {
+  "npm install /path/to/pulumi-cometapi/plugin-sdks/nodejs/pulumi-cometapi-cometapi-0.1.0.tgz": {
     file: "test/e2e/moveToPlugin.test.ts",
     marker: 'await run(sdkInstall.replace("/path/to/pulumi-cometapi", clone))',
   },
@@ -120,7 +120,7 @@ const NOT_RUN_HERE: Record<string, string> = {
   "npm audit --omit=dev --audit-level=high":
     "needs the registry's bulk advisory endpoint (see bash scripts/audit.sh)",
   "bash scripts/sdkgen.sh":
-    "rewrites sdks/ in the working tree; test/e2e/generatedSdks.test.ts runs the same generation as scripts/sdkgen.sh --check",
+    "rewrites plugin-sdks/ in the working tree; test/e2e/generatedSdks.test.ts runs the same generation as scripts/sdkgen.sh --check",
   "pulumi package gen-sdk":
     "named as what the SDKs are not generated with: this CLI lacks the language plugins it needs",
   "npm run build && npx vitest run --project unit":

@@ -17,7 +17,7 @@ describe("generated SDKs name the plugin version", () => {
   });
 
   it("Node.js: package.json version and pulumi.version", () => {
-    const manifest = JSON.parse(read("sdks/nodejs/package.json")) as {
+    const manifest = JSON.parse(read("plugin-sdks/nodejs/package.json")) as {
       version: string;
       pulumi: { version?: string };
     };
@@ -26,13 +26,15 @@ describe("generated SDKs name the plugin version", () => {
   });
 
   it("Python: setup.py VERSION and pulumi-plugin.json", () => {
-    expect(read("sdks/python/setup.py")).toContain(`VERSION = "${version}"`);
-    expect(JSON.parse(read("sdks/python/pulumi_cometapi/pulumi-plugin.json"))).toMatchObject({ version });
+    expect(read("plugin-sdks/python/setup.py")).toContain(`VERSION = "${version}"`);
+    expect(JSON.parse(read("plugin-sdks/python/pulumi_cometapi/pulumi-plugin.json"))).toMatchObject({
+      version,
+    });
   });
 
   it("Go: pulumi-plugin.json and the version every resource and invoke asks for", () => {
-    expect(JSON.parse(read("sdks/go/cometapi/pulumi-plugin.json"))).toMatchObject({ version });
-    const utilities = read("sdks/go/cometapi/internal/pulumiUtilities.go");
+    expect(JSON.parse(read("plugin-sdks/go/cometapi/pulumi-plugin.json"))).toMatchObject({ version });
+    const utilities = read("plugin-sdks/go/cometapi/internal/pulumiUtilities.go");
     expect(utilities.match(/version := semver\.MustParse\("([^"]+)"\)/g)).toEqual([
       `version := semver.MustParse("${version}")`,
       `version := semver.MustParse("${version}")`,

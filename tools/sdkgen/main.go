@@ -47,7 +47,7 @@ func (noReferences) LoadPackageReferenceV2(
 const tool = "pulumi-cometapi-sdkgen"
 
 // goMod is the Go SDK's module file; the Pulumi Go SDK version is the one the repo pins.
-const goMod = `module github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi
+const goMod = `module github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi
 
 go 1.25
 

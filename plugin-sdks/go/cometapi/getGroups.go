@@ -7,7 +7,7 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi/internal"
+	"github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

@@ -4,7 +4,7 @@
 package config
 
 import (
-	"github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi/internal"
+	"github.com/pulumi-cometapi/pulumi-cometapi/plugin-sdks/go/cometapi/internal"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )

@@ -1,5 +1,0 @@
-module github.com/pulumi-cometapi/pulumi-cometapi/sdks/go/cometapi
-
-go 1.25
-
-require github.com/pulumi/pulumi/sdk/v3 v3.276.0
