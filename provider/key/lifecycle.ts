@@ -46,9 +46,9 @@ import { accountFailures, checkAccountEnabled } from "./accountChecks.js";
 import { adoptsAnotherKey, changedProperties, sameFields } from "./diff.js";
 import { type AutoNaming, type CometApiKeyInputs, checkInputs } from "./inputs.js";
 import { assertOwnAccount, assertOwnKey, isGone } from "./ownership.js";
+import { checkedInputs, recordedOutputs } from "./recordedValues.js";
 import {
   appliedInputs,
-  type CometApiKeyOutputs,
   definedOnly,
   fieldsOf,
   isMasked,
@@ -344,7 +344,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     },
 
     async create(raw) {
-      let inputs = raw as unknown as CometApiKeyInputs;
+      let inputs = checkedInputs(raw, "create key");
       const s = session();
       // Before anything is written: whose token this is (a wrong user id fails here, not as a stray key).
       const me = await s.caller();
@@ -425,7 +425,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     async read(id, props = {}) {
       const s = session();
       const record = await s.snapshot.find(Number(id));
-      const old = props as Partial<CometApiKeyOutputs>;
+      const old = recordedOutputs(props);
       recorded.held(id, old.name);
       // No prior state (`pulumi import`, or a read of an existing key): the live remainder is the
       // allotment, and the value is revealed once (a secret output).
@@ -454,8 +454,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     },
 
     async update(id, olds, news) {
-      const old = olds as Partial<CometApiKeyOutputs>;
-      const inputs = withScheduledExpiry(olds, news) as unknown as CometApiKeyInputs;
+      const old = recordedOutputs(olds);
+      const inputs = checkedInputs(withScheduledExpiry(olds, news), `update key ${id}`);
       const s = session();
       recorded.held(id, old.name);
       assertOwnKey((await s.caller()).id, id, old.userId, `update key ${id}`);
@@ -512,12 +512,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       recorded.held(id, props.name);
       // The resource that adopted this key in this run (a replacement) holds it now.
       if (s.adopted.has(Number(id))) return;
-      assertOwnKey(
-        (await s.caller()).id,
-        id,
-        (props as Partial<CometApiKeyOutputs>).userId,
-        `delete key ${id}`,
-      );
+      assertOwnKey((await s.caller()).id, id, recordedOutputs(props).userId, `delete key ${id}`);
       // A replacement whose new key has a grace period: the old key is retired, not deleted.
       const successor = successorOf(s, props.name, Number(id));
       if (successor && (await retire(s, Number(id), successor.keyId, successor.grace))) {
@@ -532,7 +527,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       } catch (error) {
         // Gone already is done; when the answers were lost, a read settles whether it took effect.
         if (!(error instanceof KeyNotFoundError) && !(await isGone(s, Number(id)))) throw error;
-        await assertOwnAccount(s, id, props as Partial<CometApiKeyOutputs>, `delete key ${id}`);
+        await assertOwnAccount(s, id, recordedOutputs(props), `delete key ${id}`);
       }
       s.snapshot.forget(Number(id));
     },

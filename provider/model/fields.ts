@@ -13,10 +13,11 @@
  * here (see docs/architecture.md, "Adding a field").
  */
 import { z } from "zod";
+import { describeValue } from "../shared/describeValue.js";
 import { canonicalIpEntry, parseIpEntry } from "../shared/ip.js";
 import { didYouMean } from "../shared/suggest.js";
 import type { PropertyType } from "./description.js";
-import { checkList, describe, type Fail, hasControlCharacters, isUnknown } from "./inputRules.js";
+import { checkList, type Fail, hasControlCharacters, isUnknown } from "./inputRules.js";
 
 /**
  * How diff compares two values: `equal` (the same value), `ordered` (a list whose order matters: a
@@ -88,7 +89,7 @@ function splitList(value: string | null | undefined, separator: RegExp): string[
 
 function checkBoolean(value: unknown, fail: Fail, property: string): boolean | undefined {
   if (typeof value === "boolean") return value;
-  fail(property, `must be true or false, got ${describe(value)}`);
+  fail(property, `must be true or false, got ${describeValue(value)}`);
   return undefined;
 }
 
@@ -153,7 +154,7 @@ export const KEY_FIELDS = {
     absent: "",
     compare: "equal",
     check: (value, fail) => {
-      if (typeof value !== "string") fail("group", `must be a string, got ${describe(value)}`);
+      if (typeof value !== "string") fail("group", `must be a string, got ${describeValue(value)}`);
       else if (hasControlCharacters(value) || value.includes(","))
         fail("group", "must not contain commas or control characters");
       else return value.trim();

@@ -1,8 +1,9 @@
 /**
  * The building blocks of input checks (pure functions): the engine's unknown sentinel, list
- * checks entry by entry, and how a wrong value is described in an error. Used by `inputs.ts` for
- * the properties with lifecycle rules and by `model/fields.ts` for the fields it describes.
+ * checks entry by entry. Used by `key/inputs.ts` for the properties with lifecycle rules and by
+ * `model/fields.ts` for the fields it describes.
  */
+import { describeValue } from "../shared/describeValue.js";
 
 /** The sentinel string the engine puts where a value is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -30,7 +31,7 @@ export function checkList(
   if (value === undefined || value === null) return [];
   if (value === UNKNOWN) return value;
   if (!Array.isArray(value)) {
-    fail(property, `must be a list of strings, got ${describe(value)}`);
+    fail(property, `must be a list of strings, got ${describeValue(value)}`);
     return [];
   }
   const result: unknown[] = [];
@@ -42,7 +43,7 @@ export function checkList(
       return;
     }
     if (typeof item !== "string") {
-      fail(property, `${path} must be a string, got ${describe(item)}`);
+      fail(property, `${path} must be a string, got ${describeValue(item)}`);
       return;
     }
     const checked = entry(item, path);
@@ -63,14 +64,4 @@ export function checkList(
 
 export function hasControlCharacters(text: string): boolean {
   return /\p{Cc}/u.test(text);
-}
-
-/** A value as an error message names it: its type, and short strings and numbers themselves. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "string")
-    return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
-  return typeof value;
 }
