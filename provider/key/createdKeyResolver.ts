@@ -413,14 +413,14 @@ export function fingerprintOfFields(f: ApiKeyFields, unknownToServer: readonly K
   for (const name of unknownToServer) Object.assign(plain, { [name]: KEY_FIELDS[name].absent });
   return JSON.stringify([
     f.name,
-    f.expiredTime <= 0 ? -1 : f.expiredTime,
+    f.expiresAt <= 0 ? -1 : f.expiresAt,
     f.unlimitedQuota,
-    f.unlimitedQuota ? 0 : f.remainQuota,
+    f.unlimitedQuota ? 0 : f.remainingQuota,
     plain,
   ]);
 }
 
 /** The same fingerprint read off a record; usage since the create is added back to the quota. */
 export function fingerprintOfRecord(r: ApiKeyRecord): string {
-  return fingerprintOfFields({ ...r, remainQuota: r.remainQuota + r.usedQuota });
+  return fingerprintOfFields({ ...r, remainingQuota: r.remainingQuota + r.usedQuota });
 }

@@ -26,13 +26,13 @@ export function adoptsAnotherKey(olds: Record<string, unknown>, news: Record<str
   return adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId));
 }
 
-/** Whether two field sets are the same on the server; `remainQuota` counts only when `compareQuota`. */
+/** Whether two field sets are the same on the server; `remainingQuota` counts only when `compareQuota`. */
 export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boolean): boolean {
   return (
     a.name === b.name &&
-    a.expiredTime === b.expiredTime &&
+    a.expiresAt === b.expiresAt &&
     a.unlimitedQuota === b.unlimitedQuota &&
-    (!compareQuota || a.unlimitedQuota || a.remainQuota === b.remainQuota) &&
+    (!compareQuota || a.unlimitedQuota || a.remainingQuota === b.remainingQuota) &&
     sameKeyFields(a, b)
   );
 }

@@ -173,7 +173,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
   /**
    * Brings key `live` to the declared inputs, in the order the service requires, and returns the
-   * final record. `remainQuota` is what a full update sends; unless `quotaIsExplicit`, a
+   * final record. `remainingQuota` is what a full update sends; unless `quotaIsExplicit`, a
    * difference in it alone never triggers one. `attemptingRevival`: the change touches what
    * decides whether an expired or exhausted key can work again (expiry, quota, enabled).
    */
@@ -181,16 +181,16 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     s: Session,
     live: ApiKeyRecord,
     inputs: CometApiKeyInputs,
-    plan: { remainQuota: number; quotaIsExplicit: boolean; attemptingRevival: boolean },
+    plan: { remainingQuota: number; quotaIsExplicit: boolean; attemptingRevival: boolean },
     progress: Progress = { record: live, fullUpdateApplied: false },
   ): Promise<ApiKeyRecord> {
-    const { remainQuota, quotaIsExplicit, attemptingRevival } = plan;
+    const { remainingQuota, quotaIsExplicit, attemptingRevival } = plan;
     const id = live.id;
-    const fields = fieldsOf(inputs, remainQuota);
+    const fields = fieldsOf(inputs, remainingQuota);
     const now = s.client.serverNow();
     const stuck = live.status === WireKeyStatus.expired || live.status === WireKeyStatus.exhausted;
     const revivable =
-      !hasExpired(fields.expiredTime, now) && (fields.unlimitedQuota || fields.remainQuota > 0);
+      !hasExpired(fields.expiresAt, now) && (fields.unlimitedQuota || fields.remainingQuota > 0);
     if (inputs.enabled && stuck && attemptingRevival && !revivable) {
       throw new UnsatisfiableChangeError(revivalAdvice(live, fields, now), `update key ${id}`);
     }
@@ -202,7 +202,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       };
       progress.record = record;
     }
-    if (!sameFields(fieldsOf(recordInputs(record), record.remainQuota), fields, quotaIsExplicit)) {
+    if (!sameFields(fieldsOf(recordInputs(record), record.remainingQuota), fields, quotaIsExplicit)) {
       record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit, live.usedQuota);
       progress.record = record;
       progress.fullUpdateApplied = true;
@@ -247,7 +247,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         if (!(error instanceof OutcomeUnknownError) || attempt >= 3) throw error;
         const after = await s.client.getKey(current.id);
         // Usage charged since `current` was read is added back before comparing quotas.
-        const remainAsSent = after.remainQuota + after.usedQuota - basis;
+        const remainAsSent = after.remainingQuota + after.usedQuota - basis;
         if (sameFields(fieldsOf(recordInputs(after), remainAsSent), fields, quotaIsExplicit)) {
           return quotaIsExplicit ? after : await keepUsage(s, after, fields, basis);
         }
@@ -259,7 +259,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   }
 
   /**
-   * A full update overwrote the remaining quota with `sent.remainQuota`, read when the key had
+   * A full update overwrote the remaining quota with `sent.remainingQuota`, read when the key had
    * used `basisUsedQuota`. Usage charged between that read and the update shows in the answer's
    * `used_quota`; it is taken off again (repeatedly, while more lands), so nothing is refunded.
    */
@@ -275,8 +275,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     for (let i = 0; i < MAX_USAGE_CORRECTIONS; i += 1) {
       const landed = record.usedQuota - basis;
       if (landed <= 0) break;
-      const remain = fields.remainQuota - landed;
-      fields = { ...fields, remainQuota: fields.unlimitedQuota ? remain : Math.max(0, remain) };
+      const remain = fields.remainingQuota - landed;
+      fields = { ...fields, remainingQuota: fields.unlimitedQuota ? remain : Math.max(0, remain) };
       basis = record.usedQuota;
       record = await s.client.updateKey(record.id, fields, record.status);
     }
@@ -370,7 +370,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
         hold.release();
         const { record } = left;
         // Its rotation schedule started when the stopped run created it.
-        if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdTime + schedule.rotateAfter) };
+        if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdAt + schedule.rotateAfter) };
         const adopted = await adopt(s, inputs, me.id, record);
         recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
         return adopted;
@@ -392,13 +392,17 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       try {
         assertFieldsHeld(inputs, record, `create key ${record.id}`);
         // The schedule starts at the server's `created_time` (the local clock may differ).
-        const scheduledEnd = schedule ? record.createdTime + schedule.rotateAfter : undefined;
+        const scheduledEnd = schedule ? record.createdAt + schedule.rotateAfter : undefined;
         if (
           scheduledEnd !== undefined &&
-          Math.abs(scheduledEnd - record.expiredTime) > SCHEDULED_EXPIRY_TOLERANCE_S
+          Math.abs(scheduledEnd - record.expiresAt) > SCHEDULED_EXPIRY_TOLERANCE_S
         ) {
           inputs = { ...inputs, expiresAt: toIso(scheduledEnd) };
-          record = await s.client.updateKey(record.id, fieldsOf(inputs, record.remainQuota), record.status);
+          record = await s.client.updateKey(
+            record.id,
+            fieldsOf(inputs, record.remainingQuota),
+            record.status,
+          );
         }
         if (!inputs.enabled) {
           record = (await s.client.setKeyStatus(record.id, WireKeyStatus.disabled)) ?? {
@@ -485,7 +489,11 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
           s,
           live,
           inputs,
-          { remainQuota: remain, quotaIsExplicit: quotaChanged && !inputs.unlimitedQuota, attemptingRevival },
+          {
+            remainingQuota: remain,
+            quotaIsExplicit: quotaChanged && !inputs.unlimitedQuota,
+            attemptingRevival,
+          },
           progress,
         );
       } catch (error) {
@@ -557,14 +565,8 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     const live = await s.snapshot.find(Number(id));
     if (!live) return undefined; // gone: the update says so; nothing to rotate
     const now = s.client.serverNow();
-    if (!rotationStatus(schedule, live.createdTime, now).due) return undefined;
-    return rotationReason(
-      String(news.name ?? olds.name ?? id),
-      schedule,
-      live.createdTime,
-      now,
-      graceOf(news),
-    );
+    if (!rotationStatus(schedule, live.createdAt, now).due) return undefined;
+    return rotationReason(String(news.name ?? olds.name ?? id), schedule, live.createdAt, now, graceOf(news));
   }
 
   /**
@@ -574,7 +576,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   async function retire(s: Session, id: number, successorId: number, grace: number): Promise<boolean> {
     const live = await s.snapshot.find(id, { fresh: true });
     if (!live) return false;
-    const end = retirementEnd(s.client.serverNow(), grace, live.expiredTime);
+    const end = retirementEnd(s.client.serverNow(), grace, live.expiresAt);
     await markRetired(s, live, successorId, end);
     console.error(retirementNotice(id, successorId, grace, end));
     return true;
@@ -590,13 +592,13 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     const fields: ApiKeyFields = {
       ...fieldsOf(recordInputs(live), limitedRemain(live)),
       name: retiredName(live.name, successorId),
-      expiredTime: end,
+      expiresAt: end,
     };
     const applied = await s.client.updateKey(live.id, fields, live.status);
     let record = await keepUsage(s, applied, fields, live.usedQuota);
     // The answer is the fact: a server that did not take the grace's end as the key's expiry
     // cannot end the grace on its own, so the key is disabled now (a later run deletes it).
-    if (record.expiredTime !== end) {
+    if (record.expiresAt !== end) {
       record = (await s.client.setKeyStatus(live.id, WireKeyStatus.disabled)) ?? {
         ...record,
         status: WireKeyStatus.disabled,
@@ -620,7 +622,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     if (successorId === undefined) return;
     for (const { keyId: retiredId } of living) {
       const live = await s.snapshot.find(retiredId, { fresh: true });
-      if (live) await markRetired(s, live, successorId, live.expiredTime);
+      if (live) await markRetired(s, live, successorId, live.expiresAt);
     }
   }
 
@@ -707,14 +709,14 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
     s.adopted.add(id);
     const quota = inputs.quota ?? 0;
     const remain = inputs.unlimitedQuota
-      ? live.remainQuota
+      ? live.remainingQuota
       : left
         ? Math.max(0, quota - live.usedQuota)
         : quota;
     let record = live;
     try {
       record = await converge(s, live, inputs, {
-        remainQuota: remain,
+        remainingQuota: remain,
         quotaIsExplicit: !inputs.unlimitedQuota,
         attemptingRevival: true,
       });
@@ -762,14 +764,14 @@ function initFailure(
 }
 
 function revivalAdvice(live: ApiKeyRecord, fields: ApiKeyFields, now: number): string {
-  if (hasExpired(fields.expiredTime, now)) {
+  if (hasExpired(fields.expiresAt, now)) {
     return (
-      `key ${live.id} is expired and cannot be re-enabled while expiresAt (${toIso(fields.expiredTime)}) is in the past: ` +
+      `key ${live.id} is expired and cannot be re-enabled while expiresAt (${toIso(fields.expiresAt)}) is in the past: ` +
       "set expiresAt to a future time or remove it (never expires), or set enabled: false"
     );
   }
   return (
-    `key ${live.id} is exhausted (remaining quota ${live.remainQuota}) and cannot be re-enabled without quota: ` +
+    `key ${live.id} is exhausted (remaining quota ${live.remainingQuota}) and cannot be re-enabled without quota: ` +
     "raise quota (a changed quota sets a new allotment) or set unlimitedQuota: true, or set enabled: false"
   );
 }

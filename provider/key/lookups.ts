@@ -117,12 +117,12 @@ function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
     name: record.name,
     maskedKey: `sk-${maskKey(record.key)}`,
     status: keyStatusOf(record, serverNow),
-    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    ...(record.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiresAt)) }),
     unlimitedQuota: record.unlimitedQuota,
-    remainingQuota: record.remainQuota,
+    remainingQuota: record.remainingQuota,
     usedQuota: record.usedQuota,
     ...normalKeyFields(record),
-    createdAt: toIso(record.createdTime),
-    accessedAt: toIso(record.accessedTime),
+    createdAt: toIso(record.createdAt),
+    accessedAt: toIso(record.accessedAt),
   };
 }

@@ -38,12 +38,12 @@ export interface CometApiKeyOutputs extends CometApiKeyInputs {
 }
 
 /** The wire fields for declared inputs. */
-export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKeyFields {
+export function fieldsOf(inputs: CometApiKeyInputs, remainingQuota: number): ApiKeyFields {
   const expires = inputs.expiresAt === undefined ? -1 : parseExpiry(inputs.expiresAt);
   return {
     name: inputs.name,
-    expiredTime: typeof expires === "number" ? expires : -1,
-    remainQuota,
+    expiresAt: typeof expires === "number" ? expires : -1,
+    remainingQuota,
     unlimitedQuota: inputs.unlimitedQuota,
     ...pickKeyFields(inputs),
   };
@@ -51,7 +51,7 @@ export function fieldsOf(inputs: CometApiKeyInputs, remainQuota: number): ApiKey
 
 /** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
 export function limitedRemain(record: ApiKeyRecord): number {
-  return record.unlimitedQuota ? record.remainQuota : Math.max(0, record.remainQuota);
+  return record.unlimitedQuota ? record.remainingQuota : Math.max(0, record.remainingQuota);
 }
 
 /** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
@@ -59,7 +59,7 @@ export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
   return {
     name: record.name,
     // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
-    ...(record.expiredTime === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiredTime)) }),
+    ...(record.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiresAt)) }),
     unlimitedQuota: record.unlimitedQuota,
     ...normalKeyFields(record),
     enabled: record.status === WireKeyStatus.enabled,
@@ -133,11 +133,11 @@ export function outputsOf(
     key,
     maskedKey: `sk-${maskKey(record.key)}`,
     status: keyStatusOf(record, serverNow),
-    remainingQuota: record.remainQuota,
+    remainingQuota: record.remainingQuota,
     usedQuota: record.usedQuota,
-    createdAt: toIso(record.createdTime),
-    accessedAt: toIso(record.accessedTime),
-    __allottedTotal: record.remainQuota + record.usedQuota,
+    createdAt: toIso(record.createdAt),
+    accessedAt: toIso(record.accessedAt),
+    __allottedTotal: record.remainingQuota + record.usedQuota,
   };
   return definedOnly(outputs);
 }
@@ -154,7 +154,7 @@ export function unrecordedQuotaChange(
   quota: number,
 ): boolean {
   const recorded = old.__allottedTotal ?? (old.remainingQuota ?? 0) + (old.usedQuota ?? 0);
-  const liveTotal = live.remainQuota + live.usedQuota;
+  const liveTotal = live.remainingQuota + live.usedQuota;
   if (live.unlimitedQuota || liveTotal === recorded) return false;
   const usedWhenApplied = liveTotal - quota;
   return usedWhenApplied >= 0 && usedWhenApplied <= live.usedQuota;

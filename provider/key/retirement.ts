@@ -64,11 +64,11 @@ export function graceOf(inputs: { retireAfter?: unknown }): number | undefined {
 
 /**
  * When a key retired at `now` stops working: `now + grace`, but never later than its current
- * expiry (`expiredTime`, -1 = never), so a retirement never extends a key's life.
+ * expiry (`expiresAt`, -1 = never), so a retirement never extends a key's life.
  */
-export function retirementEnd(now: number, graceSeconds: number, expiredTime: number): number {
+export function retirementEnd(now: number, graceSeconds: number, expiresAt: number): number {
   const end = now + graceSeconds;
-  return expiredTime === -1 ? end : Math.min(end, expiredTime);
+  return expiresAt === -1 ? end : Math.min(end, expiresAt);
 }
 
 /** The name a key gets when it is retired for `successorId`: its own name plus `~r<id>`, within 50 characters. */
@@ -100,11 +100,11 @@ export function retiredKeysOf(
     .sort((a, b) => a.id - b.id);
   // Disabled: a build that did not take the grace's end as the expiry (see `markRetired`).
   const over = mine.filter(
-    (r) => r.status === WireKeyStatus.disabled || (r.expiredTime !== -1 && r.expiredTime <= now),
+    (r) => r.status === WireKeyStatus.disabled || (r.expiresAt !== -1 && r.expiresAt <= now),
   );
   const living = mine
     .filter((r) => !over.includes(r))
-    .map((r) => ({ keyId: r.id, retiresAt: toIso(r.expiredTime) }));
+    .map((r) => ({ keyId: r.id, retiresAt: toIso(r.expiresAt) }));
   return { living, over };
 }
 

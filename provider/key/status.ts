@@ -13,8 +13,8 @@ export type KeyStatus = "enabled" | "disabled" | "expired" | "exhausted";
 export function keyStatusOf(record: ApiKeyRecord, serverNow: number): KeyStatus {
   switch (record.status) {
     case WireKeyStatus.enabled:
-      if (hasExpired(record.expiredTime, serverNow)) return "expired";
-      if (!record.unlimitedQuota && record.remainQuota <= 0) return "exhausted";
+      if (hasExpired(record.expiresAt, serverNow)) return "expired";
+      if (!record.unlimitedQuota && record.remainingQuota <= 0) return "exhausted";
       return "enabled";
     case WireKeyStatus.expired:
       return "expired";
@@ -27,7 +27,7 @@ export function keyStatusOf(record: ApiKeyRecord, serverNow: number): KeyStatus 
   }
 }
 
-/** True when `expiredTime` (unix seconds, -1 = never) is not in the future. */
-export function hasExpired(expiredTime: number, now: number): boolean {
-  return expiredTime !== -1 && expiredTime <= now;
+/** True when `expiresAt` (unix seconds, -1 = never) is not in the future. */
+export function hasExpired(expiresAt: number, now: number): boolean {
+  return expiresAt !== -1 && expiresAt <= now;
 }

@@ -168,5 +168,5 @@ export async function unrecordedKeysFor(
  * one (its value is revealed only to the run that holds it), so it was never charged.
  */
 function neverUsed(r: ApiKeyRecord): boolean {
-  return r.usedQuota === 0 && r.accessedTime <= r.createdTime;
+  return r.usedQuota === 0 && r.accessedAt <= r.createdAt;
 }

@@ -32,8 +32,8 @@ export const WireKeyStatus = { enabled: 1, disabled: 2, expired: 3, exhausted: 4
 export interface ApiKeyFields extends KeyFieldValues {
   name: string;
   /** Unix seconds; `-1` = never expires. */
-  expiredTime: number;
-  remainQuota: number;
+  expiresAt: number;
+  remainingQuota: number;
   unlimitedQuota: boolean;
 }
 
@@ -49,8 +49,8 @@ export interface ApiKeyRecord extends ApiKeyFields {
   usedQuota: number;
   /** The plain fields this server build does not know (its records lack them). @default none */
   unknownFields?: readonly KeyFieldName[];
-  createdTime: number;
-  accessedTime: number;
+  createdAt: number;
+  accessedAt: number;
 }
 
 /** The user an access token belongs to, as `GET /api/user/self` says. */
@@ -328,10 +328,10 @@ export function fromWire(w: WireKeyRecord): ApiKeyRecord {
     key: w.key,
     status: w.status,
     name: w.name,
-    createdTime: w.created_time,
-    accessedTime: w.accessed_time,
-    expiredTime: w.expired_time,
-    remainQuota: w.remain_quota,
+    createdAt: w.created_time,
+    accessedAt: w.accessed_time,
+    expiresAt: w.expired_time,
+    remainingQuota: w.remain_quota,
     unlimitedQuota: w.unlimited_quota,
     usedQuota: w.used_quota,
     ...values,
@@ -342,8 +342,8 @@ export function fromWire(w: WireKeyRecord): ApiKeyRecord {
 export function toWire(f: ApiKeyFields): WireKeyFields {
   return {
     name: f.name,
-    expired_time: f.expiredTime,
-    remain_quota: f.remainQuota,
+    expired_time: f.expiresAt,
+    remain_quota: f.remainingQuota,
     unlimited_quota: f.unlimitedQuota,
     ...keyFieldsToWire(f),
   };

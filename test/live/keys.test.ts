@@ -58,7 +58,11 @@ describe("live: CometApiKey against the real service", () => {
     expect(up.outputs.mainMasked?.value).toMatch(/^sk-\w{4}\*+\w{4}$/);
     expect(up.outputs.disabledStatus?.value).toBe("disabled");
     const main = await client.getKey(mainId);
-    expect(main).toMatchObject({ name: `${prefix}main`, remainQuota: 500_000, modelLimits: ["gpt-4o-mini"] });
+    expect(main).toMatchObject({
+      name: `${prefix}main`,
+      remainingQuota: 500_000,
+      modelLimits: ["gpt-4o-mini"],
+    });
     expect((await client.getKey(disabledId)).status).toBe(2);
 
     // No drift right after creation.
@@ -75,7 +79,7 @@ describe("live: CometApiKey against the real service", () => {
     expect(up2.outputs.mainId?.value).toBe(mainId);
     const updated = await client.getKey(mainId);
     expect([...updated.models].sort()).toEqual(["deepseek-chat", "gpt-4o-mini"]);
-    expect(updated.remainQuota).toBe(750_000);
+    expect(updated.remainingQuota).toBe(750_000);
     expect((await client.getKey(disabledId)).status).toBe(1);
 
     expect((await stack.destroy()).summary.resourceChanges).toEqual({ delete: 3 });

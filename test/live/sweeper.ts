@@ -27,7 +27,7 @@ export async function sweepLeftovers(
     const { items } = await client.listKeys({ page, pageSize: MAX_PAGE_SIZE });
     for (const key of items) {
       if (!key.name.startsWith(prefix)) continue;
-      if (options.createdBefore !== undefined && key.createdTime > options.createdBefore) continue;
+      if (options.createdBefore !== undefined && key.createdAt > options.createdBefore) continue;
       doomed.push(key.id);
     }
     if (items.length < MAX_PAGE_SIZE) break;

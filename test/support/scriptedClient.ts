@@ -103,8 +103,8 @@ export function recordOf(id: number, fields: ApiKeyFields): ApiKeyRecord {
     key: `masked${id}`,
     status: 1,
     usedQuota: 0,
-    createdTime: 0,
-    accessedTime: 0,
+    createdAt: 0,
+    accessedAt: 0,
   };
 }
 
@@ -112,8 +112,8 @@ export function recordOf(id: number, fields: ApiKeyFields): ApiKeyRecord {
 export function fieldsNamed(name: string): ApiKeyFields {
   return {
     name,
-    expiredTime: -1,
-    remainQuota: 100,
+    expiresAt: -1,
+    remainingQuota: 100,
     unlimitedQuota: false,
     ...absentKeyFields(),
   };

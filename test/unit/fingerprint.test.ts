@@ -8,8 +8,8 @@ import { type ApiKeyFields, type ApiKeyRecord, fromWire, toWire } from "../../pr
 
 const fields: ApiKeyFields = {
   name: "svc-1234567",
-  expiredTime: 1_900_000_000,
-  remainQuota: 500_000,
+  expiresAt: 1_900_000_000,
+  remainingQuota: 500_000,
   unlimitedQuota: false,
   models: ["gpt-4o", "claude-3-5-sonnet"],
   allowIps: ["1.2.3.4", "10.0.0.0/8"],
@@ -26,8 +26,8 @@ function recordFor(f: ApiKeyFields, patch: Partial<ApiKeyRecord> = {}): ApiKeyRe
     key: "abcd**********wxyz",
     status: 1,
     usedQuota: 0,
-    createdTime: 1_800_000_000,
-    accessedTime: 1_800_000_000,
+    createdAt: 1_800_000_000,
+    accessedAt: 1_800_000_000,
     ...patch,
   };
 }
@@ -59,21 +59,21 @@ describe("fingerprints", () => {
   });
 
   it("adds usage since the create back to the quota", () => {
-    const record = recordFor(fields, { remainQuota: 499_000, usedQuota: 1000 });
+    const record = recordFor(fields, { remainingQuota: 499_000, usedQuota: 1000 });
     expect(fingerprintOfRecord(record)).toBe(fingerprintOfFields(fields));
   });
 
   it("ignores the quota of unlimited keys", () => {
-    const unlimited = { ...fields, unlimitedQuota: true, remainQuota: 0 };
-    expect(fingerprintOfRecord(recordFor(unlimited, { remainQuota: -3000, usedQuota: 1000 }))).toBe(
+    const unlimited = { ...fields, unlimitedQuota: true, remainingQuota: 0 };
+    expect(fingerprintOfRecord(recordFor(unlimited, { remainingQuota: -3000, usedQuota: 1000 }))).toBe(
       fingerprintOfFields(unlimited),
     );
   });
 
   it("treats expired_time 0 (what create turns into -1) as never", () => {
-    const never = { ...fields, expiredTime: -1 };
-    expect(fingerprintOfFields({ ...fields, expiredTime: 0 })).toBe(fingerprintOfFields(never));
-    expect(fingerprintOfRecord(recordFor(never))).toBe(fingerprintOfFields({ ...fields, expiredTime: 0 }));
+    const never = { ...fields, expiresAt: -1 };
+    expect(fingerprintOfFields({ ...fields, expiresAt: 0 })).toBe(fingerprintOfFields(never));
+    expect(fingerprintOfRecord(recordFor(never))).toBe(fingerprintOfFields({ ...fields, expiresAt: 0 }));
   });
 
   it("treats model limits that are switched off as no limits", () => {
@@ -93,8 +93,8 @@ describe("fingerprints", () => {
 
   it.each<[string, Partial<ApiKeyRecord>]>([
     ["name", { name: "svc-7654321" }],
-    ["expiry", { expiredTime: 1_900_000_001 }],
-    ["quota", { remainQuota: 400_000 }],
+    ["expiry", { expiresAt: 1_900_000_001 }],
+    ["quota", { remainingQuota: 400_000 }],
     ["unlimited", { unlimitedQuota: true }],
     ["models", { models: ["gpt-4o"] }],
     ["IPs", { allowIps: ["1.2.3.4"] }],

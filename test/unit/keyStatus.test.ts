@@ -12,10 +12,10 @@ function record(patch: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
     key: "abcd**********wxyz",
     status: WireKeyStatus.enabled,
     name: "k",
-    createdTime: NOW - 100,
-    accessedTime: NOW - 100,
-    expiredTime: -1,
-    remainQuota: 1000,
+    createdAt: NOW - 100,
+    accessedAt: NOW - 100,
+    expiresAt: -1,
+    remainingQuota: 1000,
     unlimitedQuota: false,
     ...absentKeyFields(),
     usedQuota: 0,
@@ -29,40 +29,40 @@ describe("keyStatusOf", () => {
   });
 
   it("wire 1, expiry in the future → enabled", () => {
-    expect(keyStatusOf(record({ expiredTime: NOW + 1 }), NOW)).toBe("enabled");
+    expect(keyStatusOf(record({ expiresAt: NOW + 1 }), NOW)).toBe("enabled");
   });
 
   it("wire 1 with a past expiry → expired (the server flips only lazily)", () => {
-    expect(keyStatusOf(record({ expiredTime: NOW - 1 }), NOW)).toBe("expired");
+    expect(keyStatusOf(record({ expiresAt: NOW - 1 }), NOW)).toBe("expired");
   });
 
   it("wire 1 expiring exactly now → expired", () => {
-    expect(keyStatusOf(record({ expiredTime: NOW }), NOW)).toBe("expired");
+    expect(keyStatusOf(record({ expiresAt: NOW }), NOW)).toBe("expired");
   });
 
-  it.each([0, -500])("wire 1, limited, remain %i → exhausted", (remainQuota) => {
-    expect(keyStatusOf(record({ remainQuota }), NOW)).toBe("exhausted");
+  it.each([0, -500])("wire 1, limited, remain %i → exhausted", (remainingQuota) => {
+    expect(keyStatusOf(record({ remainingQuota }), NOW)).toBe("exhausted");
   });
 
   it("wire 1, unlimited, remain negative (usage is charged anyway) → enabled", () => {
-    expect(keyStatusOf(record({ unlimitedQuota: true, remainQuota: -5000 }), NOW)).toBe("enabled");
+    expect(keyStatusOf(record({ unlimitedQuota: true, remainingQuota: -5000 }), NOW)).toBe("enabled");
   });
 
   it("wire 1, past expiry and no quota → expired wins", () => {
-    expect(keyStatusOf(record({ expiredTime: NOW - 10, remainQuota: 0 }), NOW)).toBe("expired");
+    expect(keyStatusOf(record({ expiresAt: NOW - 10, remainingQuota: 0 }), NOW)).toBe("expired");
   });
 
   it("wire 2 → disabled, whatever the expiry and quota", () => {
     expect(keyStatusOf(record({ status: 2 }), NOW)).toBe("disabled");
-    expect(keyStatusOf(record({ status: 2, expiredTime: NOW - 10, remainQuota: 0 }), NOW)).toBe("disabled");
+    expect(keyStatusOf(record({ status: 2, expiresAt: NOW - 10, remainingQuota: 0 }), NOW)).toBe("disabled");
   });
 
   it("wire 3 → expired, even with a future expiry (after an expiry fix, before re-enabling)", () => {
-    expect(keyStatusOf(record({ status: 3, expiredTime: NOW + 3600 }), NOW)).toBe("expired");
+    expect(keyStatusOf(record({ status: 3, expiresAt: NOW + 3600 }), NOW)).toBe("expired");
   });
 
   it("wire 4 → exhausted, even with quota left", () => {
-    expect(keyStatusOf(record({ status: 4, remainQuota: 10 }), NOW)).toBe("exhausted");
+    expect(keyStatusOf(record({ status: 4, remainingQuota: 10 }), NOW)).toBe("exhausted");
   });
 
   // Status-only updates accept any integer, and a [docs]-style full update without `status`

@@ -14,20 +14,20 @@ import type { ApiKeyRecord } from "../../provider/service/client";
 const HOUR = 3_600;
 const NOW = 1_800_000_000;
 
-function record(id: number, name: string, expiredTime: number, userId = 7): ApiKeyRecord {
+function record(id: number, name: string, expiresAt: number, userId = 7): ApiKeyRecord {
   return {
     id,
     userId,
     name,
     key: "abcd**********wxyz",
     status: 1,
-    expiredTime,
-    remainQuota: 0,
+    expiresAt,
+    remainingQuota: 0,
     unlimitedQuota: false,
     ...absentKeyFields(),
     usedQuota: 0,
-    createdTime: NOW - HOUR,
-    accessedTime: 0,
+    createdAt: NOW - HOUR,
+    accessedAt: 0,
   };
 }
 
