@@ -100,8 +100,9 @@ export interface CometApiKeyArgs {
    * w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the
    * server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows
    * a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets
-   * the new value, then the old key is deleted. Times are the server's: its `created_time` and the
-   * `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.
+   * the new value, then the old key is deleted. Times are the server's: the key's `createdAt` and
+   * the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in
+   * place.
    * @default none: the key is only replaced when its inputs say so
    * @example rotateAfter: "30d"
    */

@@ -16,7 +16,7 @@ import { parseExpiry, toIso } from "../shared/timestamp.js";
 export { isUnknown, UNKNOWN } from "../model/inputRules.js";
 
 /**
- * The largest `remain_quota` of a limited key that every known build accepts: upstream new-api
+ * The largest remaining quota of a limited key that every known build accepts: upstream new-api
  * of 2026-08 stores it as a 32-bit int ("maximum is 2147483647"); older builds allowed
  * 1e9 × QuotaPerUnit (5e14).
  */

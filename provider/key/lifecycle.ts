@@ -143,7 +143,7 @@ export interface CometApiKeyProviderOptions extends SessionOptions {
   connection?: ConnectionSettings;
 }
 
-/** How far (seconds) a new rotating key's expiry may sit from `created_time + rotateAfter` before it is corrected. */
+/** How far (seconds) a new rotating key's expiry may sit from `createdAt + rotateAfter` before it is corrected. */
 const SCHEDULED_EXPIRY_TOLERANCE_S = 60;
 
 /** Full updates sent again at most this often to correct for usage that landed meanwhile. */
@@ -261,7 +261,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
   /**
    * A full update overwrote the remaining quota with `sent.remainingQuota`, read when the key had
    * used `basisUsedQuota`. Usage charged between that read and the update shows in the answer's
-   * `used_quota`; it is taken off again (repeatedly, while more lands), so nothing is refunded.
+   * `usedQuota`; it is taken off again (repeatedly, while more lands), so nothing is refunded.
    */
   async function keepUsage(
     s: Session,
@@ -391,7 +391,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
       }
       try {
         assertFieldsHeld(inputs, record, `create key ${record.id}`);
-        // The schedule starts at the server's `created_time` (the local clock may differ).
+        // The schedule starts at the server's `createdAt` (the local clock may differ).
         const scheduledEnd = schedule ? record.createdAt + schedule.rotateAfter : undefined;
         if (
           scheduledEnd !== undefined &&
@@ -551,7 +551,7 @@ export function createCometApiKeyProvider(options: CometApiKeyProviderOptions = 
 
   /**
    * Why key `id` must be replaced now by its rotation schedule, or undefined. Reads the key's
-   * `created_time` and the server's clock (its `Date` header) from the shared listing, so one
+   * `createdAt` and the server's clock (its `Date` header) from the shared listing, so one
    * request serves every rotating key of a run; keys without a schedule cost no request.
    */
   async function dueRotation(

@@ -28,7 +28,7 @@ export interface CometApiKeyOutputs extends CometApiKeyInputs {
   createdAt: string;
   accessedAt: string;
   /**
-   * `remain_quota + used_quota` right after the provider last wrote the key. Usage moves quota
+   * `remainingQuota + usedQuota` of the record right after the provider last wrote the key. Usage moves quota
    * from remain to used and leaves the sum as it was, so a live sum that differs means a write
    * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
    */
@@ -58,7 +58,7 @@ export function limitedRemain(record: ApiKeyRecord): number {
 export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
   return {
     name: record.name,
-    // -1 = never; 0 (what a full update without expired_time leaves) is the epoch: already expired.
+    // -1 = never; 0 (what a full update without an expiry leaves) is the epoch: already expired.
     ...(record.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiresAt)) }),
     unlimitedQuota: record.unlimitedQuota,
     ...normalKeyFields(record),

@@ -10,7 +10,7 @@
  * delete, finding a key created under the same name in this run, retires instead of deleting. A
  * destroy creates nothing, so it deletes at once.
  *
- * What retiring does, on the server: the key's `expired_time` moves to the end of the grace (never
+ * What retiring does, on the server: the key's expiry (`expiresAt`) moves to the end of the grace (never
  * later than it already was), so the server refuses it from then on whether or not another run
  * comes, and its name gets the marker `~r<successor id>`, which ties it to the key that replaced it.
  * The successor's next run finds its retired keys by that marker among the caller's own keys, lists
@@ -32,7 +32,7 @@ const MAX_NAME_LENGTH = 50;
 /** A retired key while it lives, as the `retiredKeys` output lists it. */
 export interface RetiredKey {
   keyId: number;
-  /** When the key stops working (its `expired_time`), ISO-8601 UTC. */
+  /** When the key stops working (its expiry), ISO-8601 UTC. */
   retiresAt: string;
 }
 

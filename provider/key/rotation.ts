@@ -1,7 +1,7 @@
 /**
  * Scheduled rotation: when a key is due for replacement, and the expiry that follows from its
  * schedule. Pure functions over unix seconds; the provider supplies the server's clock and the
- * key's `created_time` as the server reports it.
+ * key's `createdAt` as the server reports it.
  *
  * A key with `rotateAfter: "30d"` lives 30 days: unless `expiresAt` is set, it expires 30 days
  * after it was created. It is due for rotation `rotateBefore` earlier (default: a tenth of
