@@ -56,6 +56,8 @@ export function apiKeyResource(core: CometApiKeyProvider): PluginResource {
         (naming.proposedName === undefined || isDefaultProposal(naming.proposedName, logicalName))
       ) {
         naming.proposedName = autoName(logicalName, req.getUrn());
+      } else if (naming.proposedName !== undefined) {
+        naming.fromPattern = true;
       }
       const checked = await core.check(olds, { ...news, __logicalName: logicalName }, naming);
       const response = new proto.CheckResponse().setInputs(

@@ -48,6 +48,8 @@ export interface CometApiKeyInputs extends KeyFieldValues {
    * finds the name changed in the console cannot make the drifted name the declared one.
    */
   __autoName?: string;
+  /** The generated name came from the stack's `autonaming` pattern (see `AutoNaming.fromPattern`). */
+  __namedByPattern?: boolean;
 }
 
 /**
@@ -59,6 +61,11 @@ export interface AutoNaming {
   proposedName?: string;
   /** Auto-naming is turned off: `name` is required. */
   disabled?: boolean;
+  /**
+   * `proposedName` comes from the stack's `autonaming` pattern, which may draw random characters
+   * per run: a re-created resource's name may differ from the one a stopped run used.
+   */
+  fromPattern?: boolean;
 }
 
 export interface CheckFailure {
@@ -67,7 +74,7 @@ export interface CheckFailure {
 }
 
 /** The name of an input property users set. */
-export type InputName = Exclude<keyof CometApiKeyInputs, "__logicalName" | "__autoName">;
+export type InputName = Exclude<keyof CometApiKeyInputs, "__logicalName" | "__autoName" | "__namedByPattern">;
 
 /** The input properties users set, in order: the plain fields after `unlimitedQuota`. */
 export const INPUT_PROPERTIES: readonly InputName[] = [
@@ -120,6 +127,9 @@ export function checkInputs(
     const seed = typeof news.__autoNameSeed === "string" ? news.__autoNameSeed : undefined;
     out.name = keepOld ? olds.__autoName : (proposed ?? autoName(logicalName ?? "key", seed));
     out.__autoName = out.name;
+    if (keepOld ? olds.__namedByPattern === true : naming.fromPattern === true && proposed !== undefined) {
+      out.__namedByPattern = true;
+    }
   } else if (isUnknown(news.name)) {
     out.name = news.name;
   } else if (typeof news.name !== "string") {

@@ -19,6 +19,7 @@ const RECORDED_ONLY: Readonly<Record<string, PropertyType>> = {
   __allottedTotal: "number",
   __autoName: "string",
   __logicalName: "string",
+  __namedByPattern: "boolean",
 };
 
 /** What the description says each property's type is, with the bookkeeping ones. */

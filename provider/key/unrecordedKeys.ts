@@ -31,7 +31,10 @@
 
 import { UnrecordedKeysError } from "../errors/index.js";
 import type { ApiKeyRecord } from "../service/client.js";
+import { sameFields } from "./diff.js";
+import type { CometApiKeyInputs } from "./inputs.js";
 import { everyKey } from "./lookups.js";
+import { fieldsOf, recordInputs } from "./recordMapping.js";
 import type { Session } from "./session.js";
 
 /** What one provider process learned of the keys the state holds. */
@@ -72,13 +75,7 @@ export class RecordedKeys {
 }
 
 /** The inputs of a create that the lookup needs. */
-export interface CreateIdentity {
-  name: string;
-  /** The generated name when `name` was not given. */
-  __autoName?: string;
-  /** The resource's logical name, for messages. */
-  __logicalName?: string;
-}
+export type CreateIdentity = CometApiKeyInputs;
 
 /** What a create does about keys a stopped run left with its name. */
 export type UnrecordedVerdict = { kind: "create" } | { kind: "adopt"; record: ApiKeyRecord };
@@ -123,9 +120,12 @@ export async function unrecordedKeysFor(
         !s.adopted.has(r.id),
     )
     .sort((a, b) => a.id - b.id);
-  if (left.length === 0) return { kind: "create" };
-  const ids = left.map((r) => r.id);
   const resource = create.__logicalName ?? create.name;
+  if (left.length === 0) {
+    if (create.__namedByPattern === true) warnAboutAlike(listing, create, resource, recorded, s, owner, warn);
+    return { kind: "create" };
+  }
+  const ids = left.map((r) => r.id);
   if (!recorded.knowsKeysNamed(create.name)) {
     // A replacement whose old key no diff named (`pulumi up --replace`): that key is among these.
     if (left.length > 1) {
@@ -161,6 +161,44 @@ export async function unrecordedKeysFor(
       `${UnrecordedKeysError.advice(resource, ids[0] ?? 0)}; delete the keys you do not keep in the CometAPI console`,
   );
   return { kind: "create" };
+}
+
+/**
+ * A name from the stack's `autonaming` pattern may draw random characters per run, so a key a
+ * stopped run left for this resource has another name. What it cannot differ in is the resource's
+ * settings: never-used keys of the caller with exactly these settings, held by no step of the run,
+ * are named in a warning with what to do (not taken over: another resource may have the same).
+ */
+function warnAboutAlike(
+  listing: readonly ApiKeyRecord[],
+  create: CometApiKeyInputs,
+  resource: string,
+  recorded: RecordedKeys,
+  s: Session,
+  owner: number,
+  warn: (message: string) => void,
+): void {
+  const fields = fieldsOf(create, create.quota ?? 0);
+  const alike = listing.filter(
+    (r) =>
+      (r.userId === undefined || r.userId === owner) &&
+      !recorded.holds(r.id) &&
+      !s.adopted.has(r.id) &&
+      neverUsed(r) &&
+      sameFields(
+        fieldsOf(recordInputs(r), r.remainingQuota),
+        { ...fields, name: r.name },
+        !create.unlimitedQuota,
+      ),
+  );
+  if (alike.length === 0) return;
+  warn(
+    `create key "${create.name}" (resource "${resource}"): its name comes from the stack's autonaming pattern, ` +
+      `which may differ per run, and your account has never-used keys with exactly this resource's settings that ` +
+      `this stack does not hold (${alike.map((r) => `key ${r.id} "${r.name}"`).join(", ")}). A new key is created. ` +
+      `If one was left by a run that stopped before Pulumi recorded it, put it under the resource instead: ` +
+      `${UnrecordedKeysError.advice(resource, alike[0]?.id ?? 0)}; delete the keys you do not keep in the CometAPI console`,
+  );
 }
 
 /**

@@ -151,7 +151,11 @@ describe("the native plugin over gRPC", () => {
     const again = js((await check({}, { quota: 3000 }, "backend-9f8e7d6")).getInputs());
     expect(again.name).toBe(inputs.name);
     // A name from another autonaming pattern is kept as the engine proposed it.
-    expect(js((await check({}, { quota: 3000 }, "prod-backend")).getInputs()).name).toBe("prod-backend");
+    const fromPattern = js((await check({}, { quota: 3000 }, "prod-backend")).getInputs());
+    expect(fromPattern.name).toBe("prod-backend");
+    // …and marked as such: a re-created resource may get another name (see unrecordedKeys.ts).
+    expect(fromPattern.__namedByPattern).toBe(true);
+    expect(inputs.__namedByPattern).toBeUndefined();
     expect(inputs.models).toEqual(secret(["gpt-4o", "gpt-4o-mini"]));
 
     // Preview of the create: what the service generates is unknown, no request is made.

@@ -159,6 +159,25 @@ describe.each(PROFILES)("keys a stopped run left, on %s", (serverProfile) => {
     expect(await liveIds()).toEqual([Number(made.id), Number(replacement.id)]);
   });
 
+  it("a name from a random autonaming pattern (another per run): the create goes on and warns with the never-used keys of the same settings", async () => {
+    await emu.control.setSwitches({ serverProfile });
+    const news = { __logicalName: "key0", __autoNameSeed: SEED("key0"), quota: 1_234, models: ["gpt-4o"] };
+    // The stopped run: the engine drew one name from the pattern; its key was never recorded.
+    const stopped = run();
+    const first = await stopped.provider.check({}, news, { proposedName: "key0-aa11bb", fromPattern: true });
+    const made = await stopped.provider.create(first.inputs);
+    // A key of other settings, and the next run, whose pattern drew another name.
+    await run().create("other", { quota: 99 });
+    const next = run();
+    const checked = await next.provider.check({}, news, { proposedName: "key0-cc22dd", fromPattern: true });
+    const created = await next.provider.create(checked.inputs);
+    expect(created.id).not.toBe(made.id);
+    const warning = next.warnings.join("\n");
+    expect(warning).toContain(`key ${made.id} "key0-aa11bb"`);
+    expect(warning).toContain(`adoptKeyId: ${made.id}`);
+    expect(warning).not.toMatch(/"other-/);
+  });
+
   it("several keys with the auto-name: nothing is created, the error names every id and how to keep one", async () => {
     await emu.control.setSwitches({ serverProfile });
     const name = autoName("key0", SEED("key0"));
