@@ -1,7 +1,7 @@
 /**
  * `CometApiClient`: CometAPI's key endpoints (`/api/token/…`) as typed calls. It maps the wire
  * format (snake_case, see `service/wire.ts`) to `ApiKeyRecord` (camelCase) and back, and nothing else:
- * lifecycle rules live in `key/lifecycle.ts`.
+ * lifecycle rules live in `key/steps/` (assembled in `key/lifecycle.ts`).
  *
  * @example
  * const client = new CometApiClient({ baseUrl: "https://api.cometapi.com", accessToken, userId: 42 });

@@ -76,8 +76,13 @@ function target(file: string, specifier: string): { file?: string; pkg?: string 
   return { file: `${base}.ts` };
 }
 
+/** The layer folder of a provider file (`key` for `provider/key/steps/create.ts`), or `index.ts`. */
+function layerFolder(file: string): string {
+  return file.split("/")[1] ?? "";
+}
+
 function providerLayer(file: string): number {
-  const part = file.split("/")[1] ?? "";
+  const part = layerFolder(file);
   const rank = PROVIDER_LAYERS[part];
   if (rank === undefined) throw new Error(`${file} is in no layer of provider/ (add its folder to the map)`);
   return rank;
@@ -97,10 +102,11 @@ for (const [folder, allowed] of Object.entries(FOLDERS)) {
         continue;
       }
       if (folder === "provider") {
-        const sameFolder = dirname(file) === dirname(to);
-        if (!sameFolder && providerLayer(to) > providerLayer(file)) {
+        // A layer is its folder with its subfolders (`key/steps/` is the key layer).
+        const sameLayer = layerFolder(file) === layerFolder(to);
+        if (!sameLayer && providerLayer(to) > providerLayer(file)) {
           violations.push(`${file} imports ${to}, a higher layer`);
-        } else if (!sameFolder && providerLayer(to) === providerLayer(file) && providerLayer(file) !== 0) {
+        } else if (!sameLayer && providerLayer(to) === providerLayer(file) && providerLayer(file) !== 0) {
           violations.push(`${file} imports ${to}, across its layer`);
         }
       }
@@ -124,6 +130,9 @@ describe("layers", () => {
 
   it("the check catches an import that runs up", () => {
     expect(providerLayer("provider/transport/http.ts")).toBeLessThan(providerLayer("provider/key/diff.ts"));
+    expect(providerLayer("provider/transport/http.ts")).toBeLessThan(
+      providerLayer("provider/key/steps/create.ts"),
+    );
     expect(FOLDERS.policy?.files.test("provider/key/inputs.ts")).toBe(false);
     expect(FOLDERS.sdk?.files.test("provider/service/client.ts")).toBe(false);
   });
