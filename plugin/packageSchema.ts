@@ -1,6 +1,6 @@
 /**
  * The Pulumi package schema of `cometapi` (what `GetSchema` answers and `schema.json` holds),
- * built from the one description in `provider/key/description.ts`: nothing here adds a
+ * built from the one description in `provider/model/description.ts`: nothing here adds a
  * property, a doc or a rule.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * `docs/reference.md`: every input and output of the key resource, the provider configuration and
- * the lookup functions, written from the one description in `provider/key/description.ts`, the
+ * the lookup functions, written from the one description in `provider/model/description.ts`, the
  * same words the schema and the TypeScript JSDoc carry. `npm run schema` writes it next to
  * `schema.json`; test/unit/apiKeyDescription.test.ts fails when the committed file differs.
  */
@@ -59,7 +59,7 @@ export function referenceMarkdown(): string {
   return `${[
     "# Reference",
     "",
-    "<!-- Written by `npm run schema` from provider/key/description.ts; edit that file, not this one. -->",
+    "<!-- Written by `npm run schema` from provider/model/description.ts; edit that file, not this one. -->",
     "",
     "One resource, served two ways: `CometApiKey` from `pulumi-cometapi` in TypeScript programs (type token",
     "`pulumi-nodejs:dynamic/cometapi:CometApiKey`), and",
