@@ -6,7 +6,8 @@
  * change at all (key/diff.ts). The kinds are named as Pulumi's `PropertyDiff.Kind` names them; each
  * front door turns them into its protocol's values ({@link fillDetailedDiff}).
  */
-import { SET_PROPERTIES, setElementChanges } from "./diff.js";
+import { SET_FIELD_NAMES } from "../model/fieldRules.js";
+import { setElementChanges } from "./diff.js";
 
 /** A detailed-diff entry's kind, by its name in Pulumi's `PropertyDiff.Kind`. */
 export type PropertyDiffKind =
@@ -65,7 +66,7 @@ function elementChanges(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): { added: number[]; removed: number[] } | undefined {
-  const setProperty = SET_PROPERTIES.find((p) => p === property);
+  const setProperty = SET_FIELD_NAMES.find((p) => p === property);
   if (setProperty === undefined) return undefined;
   const changes = setElementChanges(setProperty, olds, news);
   return changes && changes.added.length + changes.removed.length > 0 ? changes : undefined;

@@ -4,8 +4,8 @@
  * field sets are the same on the server. Lists compare as sets; IP entries in canonical form.
  */
 
-import { KEY_FIELD_NAMES, SET_FIELD_NAMES, sameKeyFields, sameKeyFieldValue } from "../model/fieldRules.js";
-import { KEY_FIELDS, type KeyFieldName } from "../model/fields.js";
+import { canonicalEntryOf, KEY_FIELD_NAMES, sameKeyFields, sameKeyFieldValue } from "../model/fieldRules.js";
+import type { KeyFieldName } from "../model/fields.js";
 import type { ApiKeyFields } from "../service/client.js";
 import { parseExpiry } from "../shared/timestamp.js";
 import { INPUT_PROPERTIES, type InputName, isUnknown } from "./inputs.js";
@@ -37,9 +37,6 @@ export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boole
   );
 }
 
-/** The list inputs that are sets: their order means nothing to the service. */
-export const SET_PROPERTIES: readonly KeyFieldName[] = SET_FIELD_NAMES;
-
 /**
  * The entries of a set-valued list that were added (index in the new list) and removed (index in
  * the old list), for a detailed diff with element paths (`models[2]`) that the engine shows as one
@@ -60,8 +57,7 @@ export function setElementChanges(
   const before = known(olds[property]);
   const after = known(news[property]);
   if (before === undefined || after === undefined) return undefined;
-  const field: { canonical?(entry: string): string } = KEY_FIELDS[property];
-  const canonical = field.canonical ?? ((v: string) => v);
+  const canonical = canonicalEntryOf(property);
   const beforeSet = new Set(before.map(canonical));
   const afterSet = new Set(after.map(canonical));
   return {

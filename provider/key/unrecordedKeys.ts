@@ -111,18 +111,13 @@ export async function unrecordedKeysFor(
   const listing = await keysBeforeCreates(s);
   const owner = (await s.caller()).id;
   // Decided without awaiting from here: two creates never take the same key.
-  const left = listing
-    .filter(
-      (r) =>
-        r.name === create.name &&
-        (r.userId === undefined || r.userId === owner) &&
-        !recorded.holds(r.id) &&
-        !s.adopted.has(r.id),
-    )
-    .sort((a, b) => a.id - b.id);
+  const unaccounted = listing.filter(
+    (r) => (r.userId === undefined || r.userId === owner) && !recorded.holds(r.id) && !s.adopted.has(r.id),
+  );
+  const left = unaccounted.filter((r) => r.name === create.name).sort((a, b) => a.id - b.id);
   const resource = create.__logicalName ?? create.name;
   if (left.length === 0) {
-    if (create.__namedByPattern === true) warnAboutAlike(listing, create, resource, recorded, s, owner, warn);
+    if (create.__namedByPattern === true) warnAboutAlike(unaccounted, create, resource, warn);
     return { kind: "create" };
   }
   const ids = left.map((r) => r.id);
@@ -166,24 +161,19 @@ export async function unrecordedKeysFor(
 /**
  * A name from the stack's `autonaming` pattern may draw random characters per run, so a key a
  * stopped run left for this resource has another name. What it cannot differ in is the resource's
- * settings: never-used keys of the caller with exactly these settings, held by no step of the run,
- * are named in a warning with what to do (not taken over: another resource may have the same).
+ * settings: never-used keys among `unaccounted` (the caller's, held by no step of the run) with
+ * exactly these settings are named in a warning with what to do (not taken over: another resource
+ * may have the same).
  */
 function warnAboutAlike(
-  listing: readonly ApiKeyRecord[],
+  unaccounted: readonly ApiKeyRecord[],
   create: CometApiKeyInputs,
   resource: string,
-  recorded: RecordedKeys,
-  s: Session,
-  owner: number,
   warn: (message: string) => void,
 ): void {
   const fields = fieldsOf(create, create.quota ?? 0);
-  const alike = listing.filter(
+  const alike = unaccounted.filter(
     (r) =>
-      (r.userId === undefined || r.userId === owner) &&
-      !recorded.holds(r.id) &&
-      !s.adopted.has(r.id) &&
       neverUsed(r) &&
       sameFields(
         fieldsOf(recordInputs(r), r.remainingQuota),

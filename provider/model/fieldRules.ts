@@ -113,6 +113,11 @@ export function pickKeyFields(source: KeyFieldValues): KeyFieldValues {
   return Object.fromEntries(KEY_FIELD_LIST.map(([name]) => [name, copy(source[name])])) as KeyFieldValues;
 }
 
+/** The canonical form of one entry of field `name`'s list (IP entries normalised; others as written). */
+export function canonicalEntryOf(name: KeyFieldName): (entry: string) => string {
+  return canonicalOf(KEY_FIELDS[name]);
+}
+
 function canonicalOf(field: AnyKeyField): (entry: string) => string {
   return field.canonical ?? ((entry) => entry);
 }
@@ -195,7 +200,7 @@ export function heldBy<T extends KeyFieldValues>(
   return held;
 }
 
-export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
   return sa.size === sb.size && [...sa].every((x) => sb.has(x));
