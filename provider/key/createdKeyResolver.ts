@@ -37,11 +37,11 @@
  */
 
 import { AmbiguousKeyError, CreatedKeyNotFoundError, OutcomeUnknownError } from "../errors/index.js";
-import { normalKeyFields } from "../model/fieldRules.js";
 import { KEY_FIELDS, type KeyFieldName } from "../model/fields.js";
 import type { ApiKeyFields, ApiKeyRecord, CometApiClient } from "../service/client.js";
 import { MAX_PAGE_SIZE } from "../service/client.js";
 import type { ApiRequest } from "../transport/http.js";
+import { storedInputs } from "./recordMapping.js";
 
 export interface CreatedKeyResolverOptions {
   /**
@@ -404,20 +404,15 @@ export class CreatedKeyResolver {
 }
 
 /**
- * What the server stores for a create, in a comparable form: every field, the plain ones from the
- * description. `unknownToServer`: plain fields the server's records lack, counted as absent (what
- * a record of that server shows), so a key is found whatever such a field was sent as.
+ * What the server stores for a create, in a comparable form: every stored input in normal form
+ * (`storedInputs`) and the quota. `unknownToServer`: plain fields the server's records lack,
+ * counted as absent (what a record of that server shows), so a key is found whatever such a field
+ * was sent as. An expiry of 0 counts as none (what some builds store for "never").
  */
 export function fingerprintOfFields(f: ApiKeyFields, unknownToServer: readonly KeyFieldName[] = []): string {
-  const plain = normalKeyFields(f);
-  for (const name of unknownToServer) Object.assign(plain, { [name]: KEY_FIELDS[name].absent });
-  return JSON.stringify([
-    f.name,
-    f.expiresAt <= 0 ? -1 : f.expiresAt,
-    f.unlimitedQuota,
-    f.unlimitedQuota ? 0 : f.remainingQuota,
-    plain,
-  ]);
+  const stored = storedInputs({ ...f, expiresAt: f.expiresAt <= 0 ? -1 : f.expiresAt });
+  for (const name of unknownToServer) Object.assign(stored, { [name]: KEY_FIELDS[name].absent });
+  return JSON.stringify([stored, f.unlimitedQuota ? 0 : f.remainingQuota]);
 }
 
 /** The same fingerprint read off a record; usage since the create is added back to the quota. */

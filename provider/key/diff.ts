@@ -4,37 +4,22 @@
  * field sets are the same on the server. Lists compare as sets; IP entries in canonical form.
  */
 
-import { canonicalEntryOf, KEY_FIELD_NAMES, sameKeyFields, sameKeyFieldValue } from "../model/fieldRules.js";
 import type { KeyFieldName } from "../model/fields.js";
-import type { ApiKeyFields } from "../service/client.js";
-import { parseExpiry } from "../shared/timestamp.js";
-import { INPUT_PROPERTIES, type InputName, isUnknown } from "./inputs.js";
+import { COMPARED_NAMES, canonicalEntryOf, sameInputValue } from "../model/propertyRules.js";
+import { isUnknown } from "./inputs.js";
 
-/** The properties diff compares: every input but `adoptKeyId` (which only matters at create). */
-export const COMPARED = INPUT_PROPERTIES.filter(
-  (p): p is Exclude<InputName, "adoptKeyId"> => p !== "adoptKeyId",
-);
+/** The properties diff compares in place: every input but `adoptKeyId` (another value is another resource). */
+export const COMPARED = COMPARED_NAMES;
 
-/** The compared properties whose new value is unknown or differs from the old one. */
+/** The compared properties whose new value is unknown or differs from the old one (by each input's comparison). */
 export function changedProperties(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return COMPARED.filter((p) => isUnknown(news[p]) || !sameValue(p, olds[p], news[p]));
+  return COMPARED.filter((p) => isUnknown(news[p]) || !sameInputValue(p, olds[p], news[p]));
 }
 
 /** Whether `news` adopts another key than `olds` holds: a different resource; an unknown id may be different. */
 export function adoptsAnotherKey(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   const adopt = news.adoptKeyId;
   return adopt !== undefined && (isUnknown(adopt) || (adopt !== olds.keyId && adopt !== olds.adoptKeyId));
-}
-
-/** Whether two field sets are the same on the server; `remainingQuota` counts only when `compareQuota`. */
-export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boolean): boolean {
-  return (
-    a.name === b.name &&
-    a.expiresAt === b.expiresAt &&
-    a.unlimitedQuota === b.unlimitedQuota &&
-    (!compareQuota || a.unlimitedQuota || a.remainingQuota === b.remainingQuota) &&
-    sameKeyFields(a, b)
-  );
 }
 
 /**
@@ -64,22 +49,4 @@ export function setElementChanges(
     added: after.flatMap((v, i) => (beforeSet.has(canonical(v)) ? [] : [i])),
     removed: before.flatMap((v, i) => (afterSet.has(canonical(v)) ? [] : [i])),
   };
-}
-
-function isKeyField(property: string): property is KeyFieldName {
-  return (KEY_FIELD_NAMES as readonly string[]).includes(property);
-}
-
-function sameValue(property: (typeof COMPARED)[number], a: unknown, b: unknown): boolean {
-  if (isKeyField(property)) return sameKeyFieldValue(property, a, b);
-  if (property === "expiresAt") return expiryOf(a) === expiryOf(b);
-  if (property === "unlimitedQuota") return (a ?? false) === (b ?? false);
-  if (property === "enabled") return (a ?? true) === (b ?? true);
-  return a === b;
-}
-
-function expiryOf(value: unknown): number {
-  if (value === undefined || value === null) return -1;
-  const parsed = parseExpiry(value);
-  return typeof parsed === "number" ? parsed : Number.NaN;
 }

@@ -6,9 +6,9 @@
  */
 
 import { inWrittenOrder, normalKeyFields, pickKeyFields } from "../model/fieldRules.js";
+import { COMPARED_NAMES, KEPT_ON_REFRESH_NAMES, sameInputValue } from "../model/propertyRules.js";
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../service/client.js";
 import { parseExpiry, toIso } from "../shared/timestamp.js";
-import { COMPARED } from "./diff.js";
 import type { CometApiKeyInputs } from "./inputs.js";
 import { type KeyStatus, keyStatusOf } from "./status.js";
 
@@ -54,36 +54,56 @@ export function limitedRemain(record: ApiKeyRecord): number {
   return record.unlimitedQuota ? record.remainingQuota : Math.max(0, record.remainingQuota);
 }
 
-/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
-export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
+/** The inputs a key's stored fields hold, in normal form (`quota` and `enabled` are the lifecycle's: an allotment, a status). */
+export function storedInputs(fields: ApiKeyFields): Omit<CometApiKeyInputs, "enabled"> {
   return {
-    name: record.name,
+    name: fields.name,
     // -1 = never; 0 (what a full update without an expiry leaves) is the epoch: already expired.
-    ...(record.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiresAt)) }),
-    unlimitedQuota: record.unlimitedQuota,
-    ...normalKeyFields(record),
-    enabled: record.status === WireKeyStatus.enabled,
+    ...(fields.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, fields.expiresAt)) }),
+    unlimitedQuota: fields.unlimitedQuota,
+    ...normalKeyFields(fields),
   };
 }
 
-/** Inputs after a refresh: live values for what can drift, the configured allotment and wishes kept. */
+/** The configurable fields of a live record, in input form (quota and wishes left to the caller). */
+export function recordInputs(record: ApiKeyRecord): CometApiKeyInputs {
+  return { ...storedInputs(record), enabled: record.status === WireKeyStatus.enabled };
+}
+
+/**
+ * Whether two field sets are the same on the server: each stored input by its comparison (the
+ * description's), and `remainingQuota` only when `compareQuota` and the key is limited.
+ */
+export function sameFields(a: ApiKeyFields, b: ApiKeyFields, compareQuota: boolean): boolean {
+  const left: Partial<CometApiKeyInputs> = storedInputs(a);
+  const right: Partial<CometApiKeyInputs> = storedInputs(b);
+  return (
+    COMPARED_NAMES.every((p) => sameInputValue(p, left[p], right[p])) &&
+    (!compareQuota || a.unlimitedQuota || a.remainingQuota === b.remainingQuota)
+  );
+}
+
+/** Inputs after a refresh: live values for what can drift, the program's wishes (the allotment, the schedule, …) kept. */
 export function refreshedInputs(old: Partial<CometApiKeyOutputs>, record: ApiKeyRecord): CometApiKeyInputs {
   const live = recordInputs(record);
   const stuck = record.status === WireKeyStatus.expired || record.status === WireKeyStatus.exhausted;
+  const kept: Partial<CometApiKeyInputs> = {};
+  for (const name of [...KEPT_ON_REFRESH_NAMES, ...BOOKKEEPING]) {
+    if (old[name] !== undefined) Object.assign(kept, { [name]: old[name] });
+  }
+  // An unlimited key has no allotment.
+  if (record.unlimitedQuota) delete kept.quota;
   return {
     ...live,
     // The same set as before keeps the order the program wrote it in.
     ...inWrittenOrder(old, live),
-    ...(record.unlimitedQuota || old.quota === undefined ? {} : { quota: old.quota }),
+    ...kept,
     enabled: stuck ? (old.enabled ?? true) : live.enabled,
-    ...(old.adoptKeyId === undefined ? {} : { adoptKeyId: old.adoptKeyId }),
-    // The schedule is the user's wish, not the server's: nothing on the key can drift from it.
-    ...(old.rotateAfter === undefined ? {} : { rotateAfter: old.rotateAfter }),
-    ...(old.rotateBefore === undefined ? {} : { rotateBefore: old.rotateBefore }),
-    ...(old.__logicalName === undefined ? {} : { __logicalName: old.__logicalName }),
-    ...(old.__autoName === undefined ? {} : { __autoName: old.__autoName }),
   };
 }
+
+/** The provider's own inputs, kept as they are. */
+const BOOKKEEPING = ["__logicalName", "__autoName", "__namedByPattern"] as const;
 
 /** What converge has written so far: the latest record, and whether the full update went through. */
 export interface Progress {
@@ -103,7 +123,7 @@ export function appliedInputs(
 ): CometApiKeyInputs {
   const base: CometApiKeyInputs = progress.fullUpdateApplied
     ? inputs
-    : ({ ...inputs, ...Object.fromEntries(COMPARED.map((p) => [p, old[p]])) } as CometApiKeyInputs);
+    : ({ ...inputs, ...Object.fromEntries(COMPARED_NAMES.map((p) => [p, old[p]])) } as CometApiKeyInputs);
   const status = progress.record.status;
   const enabled =
     status === WireKeyStatus.enabled

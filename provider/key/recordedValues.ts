@@ -7,6 +7,7 @@
  */
 import { CometApiProviderError } from "../errors/index.js";
 import { API_KEY_PROPERTIES, type PropertyType } from "../model/description.js";
+import { ALWAYS_PRESENT_NAMES } from "../model/propertyRules.js";
 import { describeValue } from "../shared/describeValue.js";
 import type { CometApiKeyInputs } from "./inputs.js";
 import type { CometApiKeyOutputs } from "./recordMapping.js";
@@ -50,7 +51,7 @@ function assertCheckedInputs(
       operation,
     );
   }
-  for (const name of ["name", "unlimitedQuota", "enabled"] as const) {
+  for (const name of ALWAYS_PRESENT_NAMES) {
     if (!hasType(raw[name], TYPES.get(name) ?? "string")) {
       throw new CometApiProviderError(
         `${operation}: the input ${name} is missing; run \`pulumi up\``,

@@ -23,9 +23,6 @@ import { isUnknown } from "./inputs.js";
 import { everyKey } from "./lookups.js";
 import type { Session } from "./session.js";
 
-/** The shortest grace period: a minute. */
-export const MIN_RETIRE_AFTER_SECONDS = 60;
-
 /** The longest key name the service accepts. */
 const MAX_NAME_LENGTH = 50;
 
@@ -34,25 +31,6 @@ export interface RetiredKey {
   keyId: number;
   /** When the key stops working (its expiry), ISO-8601 UTC. */
   retiresAt: string;
-}
-
-/** Checks `retireAfter` of new inputs; stores it trimmed in `out`. */
-export function checkRetirementInputs(
-  news: Record<string, unknown>,
-  out: Record<string, unknown>,
-  fail: (property: string, reason: string) => void,
-): void {
-  const value = news.retireAfter;
-  if (value === undefined || value === null) return;
-  if (isUnknown(value)) {
-    out.retireAfter = value;
-    return;
-  }
-  const seconds = parseDuration(value);
-  if (typeof seconds === "string") fail("retireAfter", seconds);
-  else if (seconds < MIN_RETIRE_AFTER_SECONDS) {
-    fail("retireAfter", `"${String(value)}" is shorter than 1m, the shortest grace period`);
-  } else out.retireAfter = String(value).trim();
 }
 
 /** The grace period of validated inputs in seconds, or undefined (no grace: delete at once). */

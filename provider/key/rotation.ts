@@ -9,12 +9,11 @@
  * after that moment (by the server's clock) replaces it. The replacement is a new key with a new
  * creation time, so the next run is not due again.
  */
+
+import { parseRotateBefore } from "../model/properties.js";
 import { formatDuration, parseDuration } from "../shared/duration.js";
 import { parseExpiry, toIso } from "../shared/timestamp.js";
 import { isUnknown } from "./inputs.js";
-
-/** `rotateAfter` shorter than this would replace the key at almost every run. */
-export const MIN_ROTATE_AFTER_SECONDS = 3_600;
 
 /** A validated schedule, in seconds. */
 export interface RotationSchedule {
@@ -36,59 +35,6 @@ export function defaultRotateBefore(rotateAfterSeconds: number): number {
   return Math.floor(rotateAfterSeconds / 10);
 }
 
-/**
- * Checks `rotateAfter` / `rotateBefore` of new inputs; stores them trimmed in `out`.
- * `adoptKeyId` is the (raw) adopt input: rotation and adoption exclude each other.
- */
-export function checkRotationInputs(
-  news: Record<string, unknown>,
-  out: Record<string, unknown>,
-  fail: (property: string, reason: string) => void,
-): void {
-  const after = news.rotateAfter;
-  const before = news.rotateBefore;
-  const hasAfter = after !== undefined && after !== null;
-  const hasBefore = before !== undefined && before !== null;
-  let afterSeconds: number | undefined;
-  if (hasAfter) {
-    if (isUnknown(after)) out.rotateAfter = after;
-    else {
-      const parsed = parseDuration(after);
-      if (typeof parsed === "string") fail("rotateAfter", parsed);
-      else if (parsed < MIN_ROTATE_AFTER_SECONDS) {
-        fail("rotateAfter", `"${String(after)}" is shorter than 1h, the shortest rotation period`);
-      } else {
-        afterSeconds = parsed;
-        out.rotateAfter = String(after).trim();
-      }
-    }
-    const adopt = news.adoptKeyId;
-    if (adopt !== undefined && adopt !== null) {
-      fail(
-        "rotateAfter",
-        "cannot be combined with adoptKeyId: a rotation creates a new key and deletes the adopted one. " +
-          "Drop adoptKeyId (after the first up, the adopted key is managed anyway) or drop rotateAfter",
-      );
-    }
-  }
-  if (hasBefore) {
-    if (!hasAfter) {
-      fail("rotateBefore", `only works with rotateAfter; set rotateAfter (e.g. "30d") or drop rotateBefore`);
-    } else if (isUnknown(before)) out.rotateBefore = before;
-    else {
-      const parsed = /^\s*0+[wdhms]?\s*$/.test(String(before)) ? 0 : parseDuration(before);
-      if (typeof parsed === "string") fail("rotateBefore", parsed);
-      else if (afterSeconds !== undefined && parsed >= afterSeconds) {
-        fail(
-          "rotateBefore",
-          `"${String(before)}" must be shorter than rotateAfter ("${String(after)}"): it is how long before the ` +
-            "end of the key's lifetime a run replaces it",
-        );
-      } else out.rotateBefore = String(before).trim();
-    }
-  }
-}
-
 /** The schedule of validated inputs, or undefined when the key does not rotate (or it is not known yet). */
 export function rotationScheduleOf(inputs: {
   rotateAfter?: unknown;
@@ -101,8 +47,7 @@ export function rotationScheduleOf(inputs: {
     return { rotateAfter, rotateBefore: defaultRotateBefore(rotateAfter) };
   }
   if (typeof inputs.rotateBefore !== "string" || isUnknown(inputs.rotateBefore)) return undefined;
-  const zero = /^\s*0+[wdhms]?\s*$/.test(inputs.rotateBefore);
-  const rotateBefore = zero ? 0 : parseDuration(inputs.rotateBefore);
+  const rotateBefore = parseRotateBefore(inputs.rotateBefore);
   return typeof rotateBefore === "number" ? { rotateAfter, rotateBefore } : undefined;
 }
 

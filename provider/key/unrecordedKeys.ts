@@ -31,10 +31,10 @@
 
 import { UnrecordedKeysError } from "../errors/index.js";
 import type { ApiKeyRecord } from "../service/client.js";
-import { sameFields } from "./diff.js";
+
 import type { CometApiKeyInputs } from "./inputs.js";
 import { everyKey } from "./lookups.js";
-import { fieldsOf, recordInputs } from "./recordMapping.js";
+import { fieldsOf, sameFields } from "./recordMapping.js";
 import type { Session } from "./session.js";
 
 /** What one provider process learned of the keys the state holds. */
@@ -173,13 +173,7 @@ function warnAboutAlike(
 ): void {
   const fields = fieldsOf(create, create.quota ?? 0);
   const alike = unaccounted.filter(
-    (r) =>
-      neverUsed(r) &&
-      sameFields(
-        fieldsOf(recordInputs(r), r.remainingQuota),
-        { ...fields, name: r.name },
-        !create.unlimitedQuota,
-      ),
+    (r) => neverUsed(r) && sameFields(r, { ...fields, name: r.name }, !create.unlimitedQuota),
   );
   if (alike.length === 0) return;
   warn(

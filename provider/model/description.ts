@@ -1,14 +1,17 @@
 /**
  * The one description of the `ApiKey` resource, its provider configuration and its lookup
- * functions: every property with its type, its documentation and its constraints. The plain
- * fields (carried as they are: `models`, `group`, …) come from `model/fields.ts`, with their rules;
- * the properties with lifecycle rules of their own are written out here.
+ * functions: every property with its type, its documentation and its constraints. The inputs come
+ * from `model/properties.ts` (and the plain fields it holds, `model/fields.ts`), with their rules;
+ * the outputs the service generates are written out here.
  *
  * From it `npm run schema` writes the native plugin's `schema.json` (`plugin/packageSchema.ts`),
  * `docs/reference.md` and the TypeScript SDK's declarations (`sdk/cometApiKeyTypes.ts`); against
  * it are checked (test/unit/apiKeyDescription.test.ts) the input names `check` accepts.
  */
 import { KEY_FIELDS } from "./fields.js";
+import type { InputRule } from "./inputRules.js";
+import { KEY_INPUTS } from "./properties.js";
+import { alwaysPresent } from "./propertyRules.js";
 
 /** The value types the resource uses, in Pulumi schema terms. */
 export type PropertyType = "string" | "integer" | "number" | "boolean" | "string[]" | "retiredKey[]";
@@ -51,18 +54,21 @@ export interface PropertyDescription {
   readonly sdkOutputType?: string;
 }
 
-/** The plain fields (`model/fields.ts`) as properties: always inputs, always outputs. */
-const PLAIN_PROPERTIES: readonly PropertyDescription[] = Object.entries(KEY_FIELDS).map(([name, f]) => ({
-  name,
-  type: f.type,
-  inputDoc: f.inputDoc,
-  outputDoc: f.outputDoc,
-  alwaysOutput: true,
-  ...(f.constraints === undefined ? {} : { constraints: f.constraints }),
-  ...(f.default === undefined ? {} : { default: f.default }),
-  sdkDefault: f.sdkDefault,
-  example: f.example,
-}));
+/** The inputs (`model/properties.ts`, with the plain fields of `model/fields.ts`) as properties. */
+const INPUT_DESCRIPTIONS: readonly PropertyDescription[] = Object.entries(KEY_INPUTS).map(
+  ([name, rule]: [string, InputRule<unknown>]) => ({
+    name,
+    type: rule.type,
+    inputDoc: rule.inputDoc,
+    outputDoc: rule.outputDoc,
+    alwaysOutput: alwaysPresent(rule),
+    ...(rule.constraints === undefined ? {} : { constraints: rule.constraints }),
+    ...(rule.default === undefined ? {} : { default: rule.default }),
+    sdkDefault: rule.sdkDefault,
+    example: rule.example,
+    ...(rule.sdkInputType === undefined ? {} : { sdkInputType: rule.sdkInputType }),
+  }),
+);
 
 /** The Pulumi package name and resource token. */
 export const PACKAGE_NAME = "cometapi";
@@ -78,107 +84,7 @@ export const API_KEY_DOC =
 
 /** Every property of `ApiKey`: inputs first (in `INPUT_PROPERTIES` order), then outputs. */
 export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
-  {
-    name: "name",
-    type: "string",
-    inputDoc:
-      "Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.",
-    outputDoc: "The display name (generated when not given).",
-    alwaysOutput: true,
-    constraints: "non-empty, no control characters, at most 50 bytes of UTF-8",
-    sdkDefault: "the resource's logical name plus a random suffix, e.g. `backend-3f9a2c1`",
-    example: 'name: "backend-production"',
-  },
-  {
-    name: "expiresAt",
-    type: "string",
-    inputDoc:
-      "When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC midnight) or unix seconds. Must be in the future when the key is created. Changes in place; moving it into the future revives an expired key.",
-    outputDoc: "The expiry as ISO-8601 UTC, or undefined when the key never expires.",
-    alwaysOutput: false,
-    constraints: "a real date; in the future at create; at most 100 years away",
-    sdkDefault: "never expires",
-    example: 'expiresAt: "2027-01-31T00:00:00Z"',
-    sdkInputType: "string | number",
-  },
-  {
-    name: "quota",
-    type: "integer",
-    inputDoc:
-      "The key's allotment in CometAPI quota units (500000 units = $1 by default), a whole number from 0 to 2147483647 (larger allotments: unlimitedQuota). An allotment, not a mirror: usage lowers `remainingQuota` and never shows as drift. Changing it sets the remaining quota to the new value (a top-up), in place.",
-    outputDoc: "The configured allotment (not the live remainder; see `remainingQuota`).",
-    alwaysOutput: false,
-    constraints: "whole number 0..2147483647; exactly one of quota and unlimitedQuota: true",
-    sdkDefault: "none: set `quota` or `unlimitedQuota: true`",
-    example: "quota: 5_000_000 // $10",
-  },
-  {
-    name: "unlimitedQuota",
-    type: "boolean",
-    inputDoc: "No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.",
-    outputDoc: "Whether the key has no quota limit.",
-    alwaysOutput: true,
-    default: false,
-    sdkDefault: "false",
-    example: "unlimitedQuota: true",
-  },
-  ...PLAIN_PROPERTIES,
-  {
-    name: "enabled",
-    type: "boolean",
-    inputDoc:
-      "Whether the key may be used. `false` disables it (status-only update, in place). An expired or exhausted key is re-enabled once its expiry or quota is fixed in the same update.",
-    outputDoc: "The wish: whether the key should be usable.",
-    alwaysOutput: true,
-    default: true,
-    sdkDefault: "true",
-    example: "enabled: false",
-  },
-  {
-    name: "adoptKeyId",
-    type: "integer",
-    inputDoc:
-      "Take over this existing key (by its numeric id, as the console shows it) instead of creating one; it is converged to these arguments, its remaining quota set to `quota`. With the native plugin, `pulumi import` is the usual way to take over a key; with the dynamic provider (where import cannot work) this is the way. Deleting the resource deletes the key (use the `retainOnDelete` resource option to keep it).",
-    outputDoc: "The id of the key taken over at create, when `adoptKeyId` was set.",
-    alwaysOutput: false,
-    constraints: "a positive whole number; a different value replaces the resource",
-    sdkDefault: "none: a new key is created",
-    example: "adoptKeyId: 1234",
-  },
-  {
-    name: "rotateAfter",
-    type: "string",
-    inputDoc:
-      'Rotate the key on a schedule: its lifetime as a duration (`"30d"`, `"720h"`, `"1d12h"`; units w, d, h, m, s; at least 1h). Unless `expiresAt` is set, the key expires this long after the server created it. From `rotateBefore` earlier on, the first `pulumi preview`/`pulumi up` shows a replacement and `pulumi up` makes it: a new key is created, everything that uses `key` gets the new value, then the old key is deleted. Times are the server\'s: the key\'s `createdAt` and the `Date` header of its answers. Not with `adoptKeyId`. Changing it moves the expiry, in place.',
-    outputDoc: "The rotation lifetime as given, or undefined when the key does not rotate.",
-    alwaysOutput: false,
-    constraints: "a duration of at least 1h (units w, d, h, m, s); not with adoptKeyId",
-    sdkDefault: "none: the key is only replaced when its inputs say so",
-    example: 'rotateAfter: "30d"',
-  },
-  {
-    name: "rotateBefore",
-    type: "string",
-    inputDoc:
-      'The early-rotation window: how long before the end of the `rotateAfter` lifetime a run replaces the key (a duration shorter than `rotateAfter`; `"0s"` rotates only once the lifetime is over, by when the key has expired). Only with `rotateAfter`.',
-    outputDoc: "The early-rotation window as given (undefined: the default, a tenth of `rotateAfter`).",
-    alwaysOutput: false,
-    constraints: "a duration shorter than rotateAfter; only with rotateAfter",
-    sdkDefault: 'a tenth of `rotateAfter` (3d for "30d")',
-    example: 'rotateBefore: "7d"',
-  },
-  {
-    name: "retireAfter",
-    type: "string",
-    inputDoc:
-      "A grace period for replaced keys. When the key is replaced (a due rotation, a changed `replacementTrigger`, `pulumi up --replace`) the old key is not deleted at the end of the run: it keeps working this long (never past its own expiry), then the server refuses it; the next `pulumi up` lists it in `retiredKeys` and deletes it once its grace is over. Destroying the resource still deletes its key at once. At least 1m.",
-    outputDoc:
-      "The grace period for replaced keys as given, or undefined (replaced keys are deleted at once).",
-    alwaysOutput: false,
-    constraints: "a duration of at least 1m (units w, d, h, m, s)",
-    sdkDefault: "undefined: the old key is deleted at the end of the replacing run",
-    example: 'retireAfter: "24h"',
-  },
+  ...INPUT_DESCRIPTIONS,
   {
     name: "retiredKeys",
     type: "retiredKey[]",

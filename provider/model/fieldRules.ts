@@ -1,7 +1,7 @@
 /**
  * What follows from the description of the plain fields (`model/fields.ts`), field by field: the
- * input check, the wire mapping, the normal form a live record is compared in, the comparison diff
- * makes, and the account checks. Nothing here names a field: a new entry in `KEY_FIELDS` gets all
+ * wire mapping, the normal form a live record is compared in, whether a server build holds them,
+ * and the account checks (their check and diff come with every input's: `model/propertyRules.ts`). Nothing here names a field: a new entry in `KEY_FIELDS` gets all
  * of it.
  */
 import type { z } from "zod";
@@ -13,7 +13,7 @@ import {
   type KeyFieldSpec,
   type KeyFieldValues,
 } from "./fields.js";
-import { type Fail, UNKNOWN } from "./inputRules.js";
+import { canonicalEntryOf, sameInputValue } from "./propertyRules.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry is used only with its own values (see below)
 type AnyKeyField = KeyFieldSpec<any, z.ZodRawShape>;
@@ -43,26 +43,6 @@ export const KEY_FIELDS_WIRE_SHAPE: z.ZodRawShape = Object.assign(
 
 function copy<T>(value: T): T {
   return (Array.isArray(value) ? [...value] : value) as T;
-}
-
-/**
- * Checks the plain fields of `news` into `out` (which holds the inputs checked before them):
- * absent → the field's `absent` value, unknown → as it is, else the field's rule.
- */
-export function checkKeyFields(
-  news: Readonly<Record<string, unknown>>,
-  out: Record<string, unknown>,
-  fail: Fail,
-) {
-  for (const [name, field] of KEY_FIELD_LIST) {
-    const raw = news[name];
-    if (raw === undefined || raw === null) out[name] = copy(field.absent);
-    else if (raw === UNKNOWN) out[name] = raw;
-    else {
-      const value = field.check(raw, fail, out);
-      if (value !== undefined) out[name] = value;
-    }
-  }
 }
 
 /** The account checks of the plain fields that have one; `skip`: properties that failed already. */
@@ -113,15 +93,6 @@ export function pickKeyFields(source: KeyFieldValues): KeyFieldValues {
   return Object.fromEntries(KEY_FIELD_LIST.map(([name]) => [name, copy(source[name])])) as KeyFieldValues;
 }
 
-/** The canonical form of one entry of field `name`'s list (IP entries normalised; others as written). */
-export function canonicalEntryOf(name: KeyFieldName): (entry: string) => string {
-  return canonicalOf(KEY_FIELDS[name]);
-}
-
-function canonicalOf(field: AnyKeyField): (entry: string) => string {
-  return field.canonical ?? ((entry) => entry);
-}
-
 /** The normal form of the plain fields: sets canonical and sorted. Equal values have equal forms. */
 export function normalKeyFields(values: KeyFieldValues): KeyFieldValues {
   return Object.fromEntries(
@@ -129,38 +100,22 @@ export function normalKeyFields(values: KeyFieldValues): KeyFieldValues {
       const value = values[name];
       return [
         name,
-        field.compare === "set" ? (value as string[]).map(canonicalOf(field)).sort() : copy(value),
+        field.compare === "set" ? (value as string[]).map(canonicalEntryOf(name)).sort() : copy(value),
       ];
     }),
   ) as KeyFieldValues;
 }
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-/** Whether two values of field `name` are the same to the service (absent counts as the field's `absent`). */
-export function sameKeyFieldValue(name: KeyFieldName, a: unknown, b: unknown): boolean {
-  const field: AnyKeyField = KEY_FIELDS[name];
-  if (field.compare === "equal") return (a ?? field.absent) === (b ?? field.absent);
-  const canonical = canonicalOf(field);
-  const left = strings(a).map(canonical);
-  const right = strings(b).map(canonical);
-  if (field.compare === "ordered")
-    return left.length === right.length && left.every((v, i) => v === right[i]);
-  return sameSet(left, right);
-}
-
 /** Whether every plain field of `a` and `b` is the same to the service. */
 export function sameKeyFields(a: KeyFieldValues, b: KeyFieldValues): boolean {
-  return KEY_FIELD_NAMES.every((name) => sameKeyFieldValue(name, a[name], b[name]));
+  return KEY_FIELD_NAMES.every((name) => sameInputValue(name, a[name], b[name]));
 }
 
 /** The set fields of a refreshed `live` in the order `old` wrote them, where they are the same set. */
 export function inWrittenOrder(old: Partial<KeyFieldValues>, live: KeyFieldValues): KeyFieldValues {
   const out: Record<string, unknown> = { ...live };
   for (const name of SET_FIELD_NAMES) {
-    if (old[name] !== undefined && sameKeyFieldValue(name, old[name], live[name])) out[name] = old[name];
+    if (old[name] !== undefined && sameInputValue(name, old[name], live[name])) out[name] = old[name];
   }
   return out as KeyFieldValues;
 }
@@ -176,7 +131,7 @@ export function assertFieldsHeld(
   operation: string,
 ): void {
   const lost = (record.unknownFields ?? []).filter(
-    (name) => !sameKeyFieldValue(name, declared[name], KEY_FIELDS[name].absent),
+    (name) => !sameInputValue(name, declared[name], KEY_FIELDS[name].absent),
   );
   if (lost.length === 0) return;
   const wire = lost.flatMap((name) => Object.keys(KEY_FIELDS[name].wire).map((w) => `\`${w}\``));
@@ -198,10 +153,4 @@ export function heldBy<T extends KeyFieldValues>(
   for (const name of record.unknownFields ?? [])
     Object.assign(held, { [name]: copy(KEY_FIELDS[name].absent) });
   return held;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
 }

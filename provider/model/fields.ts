@@ -1,29 +1,20 @@
 /**
  * The key's plain fields, described once: each field's documentation, its input rule, how diff
  * compares it, its wire form (snake_case, with the conversions) and, where it has one, its check
- * against the account. Everything else is derived from this table (`model/fieldRules.ts`): the input
- * list and `check`, the wire schema and mapping (`wire.ts`, `client.ts`), the diff and the
- * sameness of two field sets (`key/diff.ts`), the create fingerprint, the lookups' summaries, the
- * schema, `docs/reference.md` and the TypeScript SDK's members (`npm run schema`).
+ * against the account. They take their place among the key's inputs in `model/properties.ts`;
+ * what follows from them (`model/fieldRules.ts`, `model/propertyRules.ts`): the input list and
+ * `check`, the wire schema and mapping (`wire.ts`, `client.ts`), the diff and the sameness of two
+ * records, the create fingerprint, the lookups' summaries, the schema, `docs/reference.md` and the
+ * TypeScript SDK's members (`npm run schema`).
  *
- * A plain field is one the lifecycle carries as it is: declared, sent, read back, compared. The
- * properties with lifecycle rules of their own (`name` and auto-naming, `expiresAt` and rotation,
- * `quota`/`unlimitedQuota` as an allotment, `enabled` as status, `adoptKeyId`, the schedule) are
- * described in `model/description.ts` and checked in `inputs.ts`. Adding a plain field is one entry
- * here (see docs/architecture.md, "Adding a field").
+ * A plain field is one the lifecycle carries as it is: declared, sent, read back, compared. Adding
+ * one is one entry here (see docs/architecture.md, "Adding a field").
  */
 import { z } from "zod";
 import { describeValue } from "../shared/describeValue.js";
 import { canonicalIpEntry, parseIpEntry } from "../shared/ip.js";
 import { didYouMean } from "../shared/suggest.js";
-import type { PropertyType } from "./description.js";
-import { checkList, type Fail, hasControlCharacters, isUnknown } from "./inputRules.js";
-
-/**
- * How diff compares two values: `equal` (the same value), `ordered` (a list whose order matters: a
- * reorder is a change) or `set` (a list whose order means nothing; entries in canonical form).
- */
-export type Comparison = "equal" | "ordered" | "set";
+import { checkList, type Fail, hasControlCharacters, type InputRule, isUnknown } from "./inputRules.js";
 
 /**
  * What a field's account check may ask about the account (the session's `AccountCatalog` is one):
@@ -33,33 +24,12 @@ export interface AccountView {
   usableGroups(): Promise<readonly { name: string }[] | undefined>;
 }
 
-/** One plain field. `V`: its value; `S`: its wire fields (zod shapes, snake_case). */
-export interface KeyFieldSpec<V, S extends z.ZodRawShape> {
-  readonly type: PropertyType;
-  /** Documentation of the input (schema, reference, the SDK's JSDoc). */
-  readonly inputDoc: string;
-  /** Documentation of the output. */
-  readonly outputDoc: string;
+/** One plain field: an input with a value when absent, and its wire form. `V`: its value; `S`: its wire fields (zod shapes, snake_case). */
+export interface KeyFieldSpec<V, S extends z.ZodRawShape> extends InputRule<V> {
+  readonly absent: V;
+  readonly compare: "equal" | "ordered" | "set";
   /** Documentation of the field in the lookups' summaries. */
   readonly summaryDoc: string;
-  /** What `check` enforces, in words. */
-  readonly constraints?: string;
-  /** Schema default, when the default is a plain value. */
-  readonly default?: string | number | boolean;
-  /** The TypeScript SDK's `@default`. */
-  readonly sdkDefault: string;
-  /** The TypeScript SDK's `@example`. */
-  readonly example: string;
-  /** The value when the input is absent, and on the wire when the server sends nothing. */
-  readonly absent: V;
-  readonly compare: Comparison;
-  /** A set's entry in canonical form. @default the entry as it is */
-  canonical?(entry: string): string;
-  /**
-   * The normal form of a given value (neither absent nor the unknown sentinel), or undefined after
-   * `fail` was called. `checked`: the inputs checked before this field, in description order.
-   */
-  check(value: unknown, fail: Fail, checked: Readonly<Record<string, unknown>>): unknown;
   /** Failures of a checked, known value against what the account may use (`cometapi:checkAccount`). */
   accountCheck?(
     value: V,
@@ -105,7 +75,7 @@ export const KEY_FIELDS = {
     example: 'models: ["gpt-4o-mini", "claude-3-5-haiku-latest"]',
     absent: [],
     compare: "set",
-    check: (value, fail) =>
+    check: (value, { fail }) =>
       checkList(value, "models", fail, (entry, path) => {
         if (entry.trim() === "") return { reason: `${path} is empty` };
         const model = entry.trim();
@@ -132,7 +102,7 @@ export const KEY_FIELDS = {
     absent: [],
     compare: "set",
     canonical: canonicalIpEntry,
-    check: (value, fail) =>
+    check: (value, { fail }) =>
       checkList(value, "allowIps", fail, (entry, path) => {
         const parsed = parseIpEntry(entry);
         return parsed.ok ? { value: parsed.canonical } : { reason: `${path} ${parsed.reason}` };
@@ -153,7 +123,7 @@ export const KEY_FIELDS = {
     example: 'group: "auto"',
     absent: "",
     compare: "equal",
-    check: (value, fail) => {
+    check: (value, { fail }) => {
       if (typeof value !== "string") fail("group", `must be a string, got ${describeValue(value)}`);
       else if (hasControlCharacters(value) || value.includes(","))
         fail("group", "must not contain commas or control characters");
@@ -175,7 +145,7 @@ export const KEY_FIELDS = {
     example: "crossGroupRetry: true",
     absent: false,
     compare: "equal",
-    check: (value, fail, checked) => {
+    check: (value, { fail, checked }) => {
       const retry = checkBoolean(value, fail, "crossGroupRetry");
       if (retry && !isUnknown(checked.group) && checked.group !== "auto") {
         fail(
@@ -200,7 +170,7 @@ export const KEY_FIELDS = {
     example: 'autoGroups: ["vip", "default"]',
     absent: [],
     compare: "ordered",
-    check: (value, fail, checked) => {
+    check: (value, { fail, checked }) => {
       const groups = checkList(value, "autoGroups", fail, (entry, path) => {
         const group = entry.trim();
         if (group === "") return { reason: `${path} is empty` };

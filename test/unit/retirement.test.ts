@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { checkInputs } from "../../provider/key/inputs";
 import {
-  checkRetirementInputs,
   graceOf,
   retiredFor,
   retiredKeysOf,
@@ -64,13 +64,14 @@ describe("retirement schedule", () => {
   });
 
   it("checks retireAfter: a duration of at least 1m, named in the failure", () => {
-    const failures: string[] = [];
-    const out: Record<string, unknown> = {};
-    checkRetirementInputs({ retireAfter: " 24h " }, out, (p, r) => failures.push(`${p}: ${r}`));
+    const check = (retireAfter: string) => checkInputs({}, { name: "k", quota: 1, retireAfter }, 0);
+    const { inputs: out, failures: none } = check(" 24h ");
+    expect(none).toEqual([]);
     expect(out.retireAfter).toBe("24h");
     expect(graceOf(out)).toBe(24 * HOUR);
-    checkRetirementInputs({ retireAfter: "59s" }, {}, (p, r) => failures.push(`${p}: ${r}`));
-    checkRetirementInputs({ retireAfter: "soon" }, {}, (p, r) => failures.push(`${p}: ${r}`));
+    const failures = [check("59s"), check("soon")].flatMap((c) =>
+      c.failures.map((f) => `${f.property}: ${f.reason}`),
+    );
     expect(failures).toEqual([
       'retireAfter: "59s" is shorter than 1m, the shortest grace period',
       expect.stringContaining('retireAfter: "soon" is not a duration'),

@@ -3,9 +3,8 @@
  * field and the rule), when a key is due, and the expiry that follows from the schedule.
  */
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../provider/key/inputs";
+import { checkInputs, UNKNOWN } from "../../provider/key/inputs";
 import {
-  checkRotationInputs,
   defaultRotateBefore,
   rotationReason,
   rotationScheduleOf,
@@ -19,11 +18,15 @@ const DAY = 86_400;
 /** 2026-11-01T00:00:00Z */
 const CREATED = 1_793_491_200;
 
+const SCHEDULE = ["rotateAfter", "rotateBefore"];
+
+/** `check` of a key with `news`: the schedule it stores, and every failure. */
 function check(news: Record<string, unknown>) {
-  const out: Record<string, unknown> = {};
-  const failures: { property: string; reason: string }[] = [];
-  checkRotationInputs(news, out, (property, reason) => failures.push({ property, reason }));
-  return { out, failures };
+  const { inputs, failures } = checkInputs({}, { name: "k", quota: 1, ...news }, CREATED);
+  return {
+    out: Object.fromEntries(SCHEDULE.filter((p) => p in inputs).map((p) => [p, inputs[p]])),
+    failures,
+  };
 }
 
 describe("parseDuration", () => {

@@ -2,8 +2,6 @@
 import { accountFailures, checkAccountEnabled } from "../accountChecks.js";
 import { type AutoNaming, checkInputs } from "../inputs.js";
 import { definedOnly } from "../recordMapping.js";
-import { checkRetirementInputs } from "../retirement.js";
-import { checkRotationInputs } from "../rotation.js";
 import type { LifecycleContext } from "./context.js";
 
 export async function check(
@@ -14,8 +12,6 @@ export async function check(
 ): Promise<{ inputs: Record<string, unknown>; failures: { property: string; reason: string }[] }> {
   const { inputs, failures } = checkInputs(olds, news, Math.floor(Date.now() / 1000), naming);
   ctx.recorded.resourceInState(olds.name);
-  checkRotationInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
-  checkRetirementInputs(news, inputs, (property, reason) => failures.push({ property, reason }));
   // A preview fails on a configuration mistake as `up` would: the settings here, the token and
   // user id at the first key's check (one request per process, shared with every later step).
   // models and group against what the account may use (key/accountChecks.ts), with every failure.

@@ -7,9 +7,9 @@ import { OutcomeUnknownError, UnsatisfiableChangeError } from "../../errors/inde
 import { assertFieldsHeld } from "../../model/fieldRules.js";
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../../service/client.js";
 import { toIso } from "../../shared/timestamp.js";
-import { sameFields } from "../diff.js";
+
 import type { CometApiKeyInputs } from "../inputs.js";
-import { fieldsOf, limitedRemain, type Progress, recordInputs } from "../recordMapping.js";
+import { fieldsOf, limitedRemain, type Progress, sameFields } from "../recordMapping.js";
 import type { Session } from "../session.js";
 import { hasExpired } from "../status.js";
 
@@ -47,7 +47,7 @@ export async function converge(
     };
     progress.record = record;
   }
-  if (!sameFields(fieldsOf(recordInputs(record), record.remainingQuota), fields, quotaIsExplicit)) {
+  if (!sameFields(record, fields, quotaIsExplicit)) {
     record = await fullUpdate(s, record, fields, inputs, quotaIsExplicit, live.usedQuota);
     progress.record = record;
     progress.fullUpdateApplied = true;
@@ -93,7 +93,7 @@ async function fullUpdate(
       const after = await s.client.getKey(current.id);
       // Usage charged since `current` was read is added back before comparing quotas.
       const remainAsSent = after.remainingQuota + after.usedQuota - basis;
-      if (sameFields(fieldsOf(recordInputs(after), remainAsSent), fields, quotaIsExplicit)) {
+      if (sameFields({ ...after, remainingQuota: remainAsSent }, fields, quotaIsExplicit)) {
         return quotaIsExplicit ? after : await keepUsage(s, after, fields, basis);
       }
       current = after;

@@ -142,6 +142,15 @@ describe("retirement of replaced keys", () => {
     expect((await serverKey(old.id))?.expired_time).toBe(clock + 2 * HOUR);
   });
 
+  it("keeps retireAfter through a refresh: the program's wish, not something the server holds", async () => {
+    const p = productionProvider(emu);
+    const key = await createKey(p, args);
+    const read = await p.read(key.id, key.outs);
+    expect(read.inputs?.retireAfter).toBe("24h");
+    expect(read.props?.retireAfter).toBe("24h");
+    expect(await p.diff(key.id, read.props ?? {}, key.inputs)).toMatchObject({ changes: false });
+  });
+
   it("deletes at once on a destroy (no new key in the run), and without retireAfter on a replacement", async () => {
     const run1 = productionProvider(emu);
     const destroyed = await createKey(run1, args);
