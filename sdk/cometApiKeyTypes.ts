@@ -182,22 +182,12 @@ export interface CometApiKeyOutputs {
 
 /** A key as `getApiKey` / `getApiKeys` return it: never its value. */
 export interface ApiKeySummary {
-  /** The key's numeric id in CometAPI. */
-  keyId: number;
   /** The display name. */
   name: string;
-  /** The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print. */
-  maskedKey: string;
-  /** `enabled`, `disabled`, or the server's facts `expired` / `exhausted`. */
-  status: KeyStatus;
   /** The expiry as ISO-8601 UTC; absent when the key never expires. */
   expiresAt?: string;
   /** Whether the key has no quota limit. */
   unlimitedQuota: boolean;
-  /** Live remaining quota. */
-  remainingQuota: number;
-  /** Quota used so far. */
-  usedQuota: number;
   /** Allowed models, sorted (empty: every model). */
   models: string[];
   /** Allowed addresses and CIDRs, sorted (empty: any). */
@@ -208,6 +198,16 @@ export interface ApiKeySummary {
   crossGroupRetry: boolean;
   /** The groups `group: "auto"` tries, in order (empty: the service's order). */
   autoGroups: string[];
+  /** The key's numeric id in CometAPI. */
+  keyId: number;
+  /** The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print. */
+  maskedKey: string;
+  /** `enabled`, `disabled`, or the server's facts `expired` / `exhausted`. */
+  status: KeyStatus;
+  /** Live remaining quota. */
+  remainingQuota: number;
+  /** Quota used so far. */
+  usedQuota: number;
   /** When the key was created (ISO-8601 UTC). */
   createdAt: string;
   /** When the key was last charged (ISO-8601 UTC). */

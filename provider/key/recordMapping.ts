@@ -121,9 +121,10 @@ export function appliedInputs(
   inputs: CometApiKeyInputs,
   progress: Progress,
 ): CometApiKeyInputs {
-  const base: CometApiKeyInputs = progress.fullUpdateApplied
-    ? inputs
-    : ({ ...inputs, ...Object.fromEntries(COMPARED_NAMES.map((p) => [p, old[p]])) } as CometApiKeyInputs);
+  const base: CometApiKeyInputs = { ...inputs };
+  if (!progress.fullUpdateApplied) {
+    for (const name of COMPARED_NAMES) Object.assign(base, { [name]: old[name] });
+  }
   const status = progress.record.status;
   const enabled =
     status === WireKeyStatus.enabled

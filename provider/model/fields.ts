@@ -28,8 +28,8 @@ export interface AccountView {
 export interface KeyFieldSpec<V, S extends z.ZodRawShape> extends InputRule<V> {
   readonly absent: V;
   readonly compare: "equal" | "ordered" | "set";
-  /** Documentation of the field in the lookups' summaries. */
-  readonly summaryDoc: string;
+  /** Documentation of the field in the lookups' summaries (every plain field is in them). */
+  readonly summary: string;
   /** Failures of a checked, known value against what the account may use (`cometapi:checkAccount`). */
   accountCheck?(
     value: V,
@@ -69,7 +69,7 @@ export const KEY_FIELDS = {
     type: "string[]",
     inputDoc: "Model ids the key may call; each without commas or spaces, each once. Compared as a set.",
     outputDoc: "Allowed models, in the order written.",
-    summaryDoc: "Allowed models, sorted (empty: every model).",
+    summary: "Allowed models, sorted (empty: every model).",
     constraints: "no commas, no white space, no repeats",
     sdkDefault: "[] (every model the account can use)",
     example: 'models: ["gpt-4o-mini", "claude-3-5-haiku-latest"]',
@@ -95,7 +95,7 @@ export const KEY_FIELDS = {
     inputDoc:
       "Client addresses allowed to use the key: IPv4/IPv6 addresses and CIDRs, each once. Compared as a set in canonical form (`1.2.3.4` equals `1.2.3.4/32`); a CIDR with host bits set is refused.",
     outputDoc: "Allowed addresses and CIDRs in canonical form, in the order written.",
-    summaryDoc: "Allowed addresses and CIDRs, sorted (empty: any).",
+    summary: "Allowed addresses and CIDRs, sorted (empty: any).",
     constraints: "IPv4/IPv6 addresses or CIDRs without host bits, no repeats",
     sdkDefault: "[] (any address)",
     example: 'allowIps: ["10.0.0.0/8", "2001:db8::/32"]',
@@ -116,7 +116,7 @@ export const KEY_FIELDS = {
     type: "string",
     inputDoc: 'The account group whose channels serve this key (`"auto"` lets the service choose).',
     outputDoc: "The account group serving the key (empty: the account's default group).",
-    summaryDoc: "The account group serving the key.",
+    summary: "The account group serving the key.",
     constraints: "no commas or control characters",
     default: "",
     sdkDefault: `"" (the account's default group)`,
@@ -138,7 +138,7 @@ export const KEY_FIELDS = {
     type: "boolean",
     inputDoc: 'Retry a failed request in another group; only with `group: "auto"`.',
     outputDoc: "Whether a failed request is retried in another group.",
-    summaryDoc: "Whether a failed request is retried in another group.",
+    summary: "Whether a failed request is retried in another group.",
     constraints: 'only with group "auto"',
     default: false,
     sdkDefault: "false",
@@ -164,7 +164,7 @@ export const KEY_FIELDS = {
     inputDoc:
       'The groups `group: "auto"` tries, in this order (a reorder is a change): each a group the account may select, each once. Empty: the service\'s own order. Only with `group: "auto"`; service builds from before new-api\'s `auto_groups` (2026-08) refuse a non-empty list.',
     outputDoc: 'The groups `group: "auto"` tries, in the order written (empty: the service\'s order).',
-    summaryDoc: 'The groups `group: "auto"` tries, in order (empty: the service\'s order).',
+    summary: 'The groups `group: "auto"` tries, in order (empty: the service\'s order).',
     constraints: 'only with group "auto"; groups the account may select; no repeats',
     sdkDefault: "[] (the service's order)",
     example: 'autoGroups: ["vip", "default"]',

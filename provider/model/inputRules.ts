@@ -71,6 +71,11 @@ export interface InputRule<V> {
   readonly inputDoc: string;
   /** Documentation of the output. */
   readonly outputDoc: string;
+  /**
+   * In the lookups' summaries of a key (`getApiKey`, `getApiKeys`): `true` with the output's doc, or
+   * the doc to use there; absent: not in them.
+   */
+  readonly summary?: true | string;
   /** What `check` enforces, in words. */
   readonly constraints?: string;
   /** Schema default, when the default is a plain value. */

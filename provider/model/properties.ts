@@ -64,6 +64,7 @@ const name = input<string>()({
   inputDoc:
     "Display name in the CometAPI console, at most 50 bytes of UTF-8 (the stricter of the service's two rules: 50 ASCII characters, 16 CJK characters). Names need not be unique. Changes in place.",
   outputDoc: "The display name (generated when not given).",
+  summary: "The display name.",
   constraints: "non-empty, no control characters, at most 50 bytes of UTF-8",
   sdkDefault: "the resource's logical name plus a random suffix, e.g. `backend-3f9a2c1`",
   example: 'name: "backend-production"',
@@ -106,6 +107,7 @@ const expiresAt = input<string>()({
   inputDoc:
     "When the key stops working: an ISO-8601 timestamp with a time zone (or a date, read as UTC midnight) or unix seconds. Must be in the future when the key is created. Changes in place; moving it into the future revives an expired key.",
   outputDoc: "The expiry as ISO-8601 UTC, or undefined when the key never expires.",
+  summary: "The expiry as ISO-8601 UTC; absent when the key never expires.",
   constraints: "a real date; in the future at create; at most 100 years away",
   sdkDefault: "never expires",
   example: 'expiresAt: "2027-01-31T00:00:00Z"',
@@ -163,6 +165,7 @@ const unlimitedQuota = input<boolean>()({
   type: "boolean",
   inputDoc: "No quota limit (usage is still counted in `usedQuota`). Excludes `quota`.",
   outputDoc: "Whether the key has no quota limit.",
+  summary: true,
   default: false,
   sdkDefault: "false",
   example: "unlimitedQuota: true",
