@@ -153,7 +153,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
       "provider/errors/providerErrors.ts",
       "provider/key/createdKeyResolver.ts",
       "provider/key/diff.ts",
-      "provider/key/recordMapping.ts",
       "provider/key/steps/adopt.ts",
       "provider/key/steps/create.ts",
       "provider/key/steps/diff.ts",
@@ -179,7 +178,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
       "provider/key/steps/diff.ts",
       "provider/key/steps/retiredKeys.ts",
       "provider/key/steps/update.ts",
-      "provider/model/description.ts",
       "provider/model/properties.ts",
       "provider/service/client.ts",
       "provider/service/wire.ts",
@@ -211,7 +209,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
     files: [
       "policy/keyPolicies.ts",
       "policy/keyResourceTypes.ts",
-      "provider/key/recordMapping.ts",
       "provider/key/rotation.ts",
       "provider/key/steps/create.ts",
       "provider/key/steps/diff.ts",
@@ -222,7 +219,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
     wire: [],
     files: [
       "policy/keyResourceTypes.ts",
-      "provider/key/recordMapping.ts",
       "provider/key/rotation.ts",
       "provider/model/properties.ts",
       "provider/shared/timestamp.ts",
