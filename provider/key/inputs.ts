@@ -8,7 +8,7 @@
  * through unvalidated, never rejected.
  */
 import { type AutoNaming, type CheckContext, isGiven } from "../model/inputRules.js";
-import type { KeyInputName, KeyInputValues } from "../model/properties.js";
+import type { KeyInputValues } from "../model/properties.js";
 import { checkKeyInputs, INPUT_NAMES } from "../model/propertyRules.js";
 
 export { type AutoNaming, isUnknown, UNKNOWN } from "../model/inputRules.js";
@@ -33,12 +33,6 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** The name of an input property users set. */
-export type InputName = KeyInputName;
-
-/** The input properties users set, in order. */
-export const INPUT_PROPERTIES: readonly InputName[] = INPUT_NAMES;
-
 const INTERNAL_PROPERTIES = new Set(["__provider", "__logicalName", "__autoName", "__autoNameSeed"]);
 
 /**
@@ -55,8 +49,8 @@ export function checkInputs(
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   for (const key of Object.keys(news)) {
     if (news[key] === undefined || INTERNAL_PROPERTIES.has(key)) continue;
-    if (!(INPUT_PROPERTIES as readonly string[]).includes(key)) {
-      fail(key, `is not a property of CometApiKey; expected one of: ${INPUT_PROPERTIES.join(", ")}`);
+    if (!(INPUT_NAMES as readonly string[]).includes(key)) {
+      fail(key, `is not a property of CometApiKey; expected one of: ${INPUT_NAMES.join(", ")}`);
     }
   }
   const checked: Record<string, unknown> = {};

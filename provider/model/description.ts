@@ -87,7 +87,7 @@ export const GET_ACCOUNT_TOKEN = "cometapi:index:getAccount";
 export const API_KEY_DOC =
   "A CometAPI API key. The resource id is the key's numeric id as a string. Exactly one of `quota` and `unlimitedQuota: true` is required.";
 
-/** Every property of `ApiKey`: inputs first (in `INPUT_PROPERTIES` order), then outputs. */
+/** Every property of `ApiKey`: inputs first (in `KEY_INPUTS` order), then outputs. */
 export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
   ...INPUT_DESCRIPTIONS,
   {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { packageSchema } from "../../plugin/packageSchema";
 import { referenceMarkdown } from "../../plugin/referenceDoc";
 import { sdkDeclarationsSource } from "../../plugin/sdkDeclarations";
-import { INPUT_PROPERTIES } from "../../provider/key/inputs";
+import { checkInputs } from "../../provider/key/inputs";
 import { createCometApiKeyProvider } from "../../provider/key/lifecycle";
 import { API_KEY_INPUT_NAMES, API_KEY_PROPERTIES, API_KEY_TOKEN } from "../../provider/model/description";
 
@@ -67,8 +67,18 @@ const members = (nodes: readonly ts.Node[]) =>
   );
 
 describe("the description of ApiKey", () => {
-  it("has the inputs check accepts, in the same order", () => {
-    expect(API_KEY_INPUT_NAMES).toEqual([...INPUT_PROPERTIES]);
+  it("has the inputs check accepts, and check names them in order when it refuses another", () => {
+    const unknown = (news: Record<string, unknown>) =>
+      checkInputs({}, { name: "k", unlimitedQuota: true, ...news }, 0).failures.filter((f) =>
+        f.reason.startsWith("is not a property"),
+      );
+    for (const name of API_KEY_INPUT_NAMES) expect(unknown({ [name]: null })).toEqual([]);
+    expect(unknown({ keyId: 1 })).toEqual([
+      {
+        property: "keyId",
+        reason: `is not a property of CometApiKey; expected one of: ${API_KEY_INPUT_NAMES.join(", ")}`,
+      },
+    ]);
   });
 
   it("is what the committed schema.json says (regenerate: npm run schema)", () => {
