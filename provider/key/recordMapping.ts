@@ -5,6 +5,7 @@
  * masks it.
  */
 
+import type { KeyOutputValues } from "../model/description.js";
 import { inWrittenOrder, normalKeyFields, pickKeyFields } from "../model/fieldRules.js";
 import { COMPARED_NAMES, KEPT_ON_REFRESH_NAMES, sameInputValue } from "../model/propertyRules.js";
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../service/client.js";
@@ -12,30 +13,21 @@ import { parseExpiry, toIso } from "../shared/timestamp.js";
 import type { CometApiKeyInputs } from "./inputs.js";
 import { type KeyStatus, keyStatusOf } from "./status.js";
 
-/** What the resource exposes: the normalised inputs plus what the service reports. */
-export interface CometApiKeyOutputs extends CometApiKeyInputs {
-  keyId: number;
-  /** The id of the user who owns the key (the record's `user_id`), when the service says. */
-  userId?: number;
-  /** The service the key was last seen on (the configured base URL). */
-  baseUrl?: string;
-  /** `sk-…`; a secret through the SDK's `additionalSecretOutputs`. */
-  key?: string;
-  maskedKey: string;
-  status: KeyStatus;
-  remainingQuota: number;
-  usedQuota: number;
-  createdAt: string;
-  accessedAt: string;
-  /**
-   * `remainingQuota + usedQuota` of the record right after the provider last wrote the key. Usage moves quota
-   * from remain to used and leaves the sum as it was, so a live sum that differs means a write
-   * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
-   */
-  __allottedTotal?: number;
-  /** Keys this one replaced that are still in their grace period (see `key/retirement.ts`). */
-  retiredKeys?: { keyId: number; retiresAt: string }[];
-}
+/** What the resource exposes: the normalised inputs plus what the service reports (typed from the description), and the provider's bookkeeping. */
+export type CometApiKeyOutputs = CometApiKeyInputs &
+  Omit<KeyOutputValues, "status"> & {
+    status: KeyStatus;
+    /** The id of the user who owns the key (the record's `user_id`), when the service says. */
+    userId?: number;
+    /** The service the key was last seen on (the configured base URL). */
+    baseUrl?: string;
+    /**
+     * `remainingQuota + usedQuota` of the record right after the provider last wrote the key. Usage moves quota
+     * from remain to used and leaves the sum as it was, so a live sum that differs means a write
+     * the state never recorded (an update whose run was stopped, or a console edit). Refresh keeps it.
+     */
+    __allottedTotal?: number;
+  };
 
 /** The wire fields for declared inputs. */
 export function fieldsOf(inputs: CometApiKeyInputs, remainingQuota: number): ApiKeyFields {

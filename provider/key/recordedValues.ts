@@ -16,7 +16,6 @@ import type { CometApiKeyOutputs } from "./recordMapping.js";
 const RECORDED_ONLY: Readonly<Record<string, PropertyType>> = {
   userId: "integer",
   baseUrl: "string",
-  key: "string",
   __allottedTotal: "number",
   __autoName: "string",
   __logicalName: "string",

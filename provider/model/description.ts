@@ -87,83 +87,104 @@ export const GET_ACCOUNT_TOKEN = "cometapi:index:getAccount";
 export const API_KEY_DOC =
   "A CometAPI API key. The resource id is the key's numeric id as a string. Exactly one of `quota` and `unlimitedQuota: true` is required.";
 
-/** Every property of `ApiKey`: inputs first (in `KEY_INPUTS` order), then outputs. */
-export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
-  ...INPUT_DESCRIPTIONS,
-  {
-    name: "retiredKeys",
+/** An output the resource adds to its inputs, described as the inputs are (without `name`: its key in `KEY_OUTPUTS`). */
+function output<const P extends Omit<PropertyDescription, "name" | "inputDoc">>(description: P): P {
+  return description;
+}
+
+/** The outputs the resource adds to its inputs, in order: the grace of replaced keys, then what the service generates. */
+export const KEY_OUTPUTS = {
+  retiredKeys: output({
     type: "retiredKey[]",
     outputDoc:
       "Keys this one replaced that still work (their grace is not over), as the last `pulumi up` found them: their ids and when they stop working. A retirement shows here from the run after it.",
     alwaysOutput: false,
-  },
-  {
-    name: "keyId",
+  }),
+  keyId: output({
     type: "integer",
     outputDoc: "The key's numeric id in CometAPI.",
     alwaysOutput: true,
     summary: true,
     generated: true,
-  },
-  {
-    name: "key",
+  }),
+  key: output({
     type: "string",
     outputDoc: "The key as callers use it (`sk-…`): a Pulumi secret.",
     alwaysOutput: false,
     generated: true,
     secret: true,
     sdkOutputType: "string",
-  },
-  {
-    name: "maskedKey",
+  }),
+  maskedKey: output({
     type: "string",
     outputDoc: "The key masked as the console shows it, e.g. `sk-abcd**********wxyz`: safe to print.",
     alwaysOutput: true,
     summary: true,
     generated: true,
-  },
-  {
-    name: "status",
+  }),
+  status: output({
     type: "string",
     outputDoc: "`enabled`, `disabled`, or the server's facts `expired` / `exhausted`.",
     alwaysOutput: true,
     summary: true,
     generated: true,
     sdkOutputType: "KeyStatus",
-  },
-  {
-    name: "remainingQuota",
+  }),
+  remainingQuota: output({
     type: "integer",
     outputDoc:
       "Live remaining quota at the last create, update or refresh (may be negative on unlimited keys).",
     alwaysOutput: true,
     summary: "Live remaining quota.",
     generated: true,
-  },
-  {
-    name: "usedQuota",
+  }),
+  usedQuota: output({
     type: "integer",
     outputDoc: "Quota used so far.",
     alwaysOutput: true,
     summary: true,
     generated: true,
-  },
-  {
-    name: "createdAt",
+  }),
+  createdAt: output({
     type: "string",
     outputDoc: "When the key was created (ISO-8601 UTC).",
     alwaysOutput: true,
     summary: true,
     generated: true,
-  },
-  {
-    name: "accessedAt",
+  }),
+  accessedAt: output({
     type: "string",
     outputDoc: "When the key was last charged (ISO-8601 UTC).",
     alwaysOutput: true,
     summary: true,
     generated: true,
-  },
+  }),
+};
+
+/** The value of a property of type `T`, in TypeScript. */
+type ValueOfType<T extends PropertyType> = T extends "string"
+  ? string
+  : T extends "integer" | "number"
+    ? number
+    : T extends "boolean"
+      ? boolean
+      : T extends "string[]"
+        ? string[]
+        : { keyId: number; retiresAt: string }[];
+type Outputs = typeof KEY_OUTPUTS;
+type OutputName<Always extends boolean> = {
+  [K in keyof Outputs]: Outputs[K]["alwaysOutput"] extends Always ? K : never;
+}[keyof Outputs];
+
+/** The outputs' values, typed from the description (those not always present optional). */
+export type KeyOutputValues = { [K in OutputName<true>]: ValueOfType<Outputs[K]["type"]> } & {
+  [K in OutputName<false>]?: ValueOfType<Outputs[K]["type"]>;
+};
+
+/** Every property of `ApiKey`: inputs first (in `KEY_INPUTS` order), then outputs. */
+export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [
+  ...INPUT_DESCRIPTIONS,
+  ...Object.entries(KEY_OUTPUTS).map(([name, description]) => ({ name, ...description })),
 ];
 
 /** The names of the inputs, in order. */
