@@ -4,46 +4,66 @@
  * property, a doc or a rule.
  */
 import {
-  ACCOUNT_SUMMARY_FIELDS,
   API_KEY_DOC,
   API_KEY_PROPERTIES,
   API_KEY_TOKEN,
-  GET_ACCOUNT_DOC,
-  GET_ACCOUNT_TOKEN,
-  GET_API_KEY_DOC,
-  GET_API_KEY_TOKEN,
-  GET_API_KEYS_DOC,
-  GET_API_KEYS_TOKEN,
-  GET_GROUPS_DOC,
-  GET_GROUPS_TOKEN,
-  GET_MODELS_DOC,
-  GET_MODELS_TOKEN,
-  GROUP_SUMMARY_FIELDS,
-  KEY_SUMMARY_FIELDS,
+  type ArgumentDescription,
+  argumentDoc,
+  GROUP_SUMMARY,
+  KEY_SUMMARY,
+  LOOKUPS,
+  type LookupDescription,
+  type LookupFieldType,
+  type LookupObjectDescription,
   PACKAGE_NAME,
   PROVIDER_CONFIG,
-  type PropertyType,
   RETIRED_KEY_FIELDS,
   RETIRED_KEY_TYPE,
 } from "../provider/model/description.js";
 
 type SchemaProperty = Record<string, unknown>;
 
-function typeSpec(type: PropertyType): SchemaProperty {
+/** The schema token of an object type the lookups return. */
+function objectToken(object: LookupObjectDescription): string {
+  return `${PACKAGE_NAME}:index:${object.name}`;
+}
+
+function typeSpec(type: LookupFieldType): SchemaProperty {
   if (type === "string[]") return { type: "array", items: { type: "string" } };
   if (type === "retiredKey[]") return { type: "array", items: { $ref: `#/types/${RETIRED_KEY_TYPE}` } };
+  if (type === "ApiKeySummary[]")
+    return { type: "array", items: { $ref: `#/types/${objectToken(KEY_SUMMARY)}` } };
+  if (type === "GroupSummary[]")
+    return { type: "array", items: { $ref: `#/types/${objectToken(GROUP_SUMMARY)}` } };
   return { type };
 }
 
-function property(type: PropertyType, description: string, extra: SchemaProperty = {}): SchemaProperty {
+function property(type: LookupFieldType, description: string, extra: SchemaProperty = {}): SchemaProperty {
   return { ...typeSpec(type), description, ...extra };
 }
 
-const KEY_SUMMARY_TYPE = `${PACKAGE_NAME}:index:ApiKeySummary`;
-const GROUP_SUMMARY_TYPE = `${PACKAGE_NAME}:index:GroupSummary`;
+/** An object's fields as schema `properties` and `required`. */
+function objectSpec(object: LookupObjectDescription): SchemaProperty {
+  return {
+    properties: Object.fromEntries(object.fields.map((f) => [f.name, property(f.type, f.doc)])),
+    required: object.fields.filter((f) => !f.optional).map((f) => f.name),
+  };
+}
 
-function fieldProperties(fields: readonly { name: string; type: PropertyType; doc: string }[]) {
-  return Object.fromEntries(fields.map((f) => [f.name, property(f.type, f.doc)]));
+function argumentsSpec(args: readonly ArgumentDescription[]): SchemaProperty {
+  const required = args.filter((a) => a.required).map((a) => a.name);
+  return {
+    properties: Object.fromEntries(args.map((a) => [a.name, property(a.type, argumentDoc(a))])),
+    ...(required.length > 0 ? { required } : {}),
+  };
+}
+
+function functionSpec(lookup: LookupDescription): SchemaProperty {
+  return {
+    description: lookup.doc,
+    ...(lookup.args.length > 0 ? { inputs: argumentsSpec(lookup.args) } : {}),
+    outputs: objectSpec(lookup.result),
+  };
 }
 
 /** The schema as a JSON-ready object; `version` is the plugin's version. */
@@ -52,10 +72,6 @@ export function packageSchema(version: string): Record<string, unknown> {
   const config = Object.fromEntries(
     PROVIDER_CONFIG.map((c) => [c.name, property(c.type, c.doc, c.secret ? { secret: true } : {})]),
   );
-  const summaryProperties = Object.fromEntries(
-    KEY_SUMMARY_FIELDS.map((f) => [f.name, property(f.type, f.doc)]),
-  );
-  const summaryRequired = KEY_SUMMARY_FIELDS.filter((f) => !f.optional).map((f) => f.name);
   return {
     name: PACKAGE_NAME,
     displayName: "CometAPI",
@@ -93,82 +109,14 @@ export function packageSchema(version: string): Record<string, unknown> {
         ),
       },
     },
-    functions: {
-      [GET_API_KEY_TOKEN]: {
-        description: GET_API_KEY_DOC,
-        inputs: {
-          properties: { keyId: property("integer", "The key's numeric id, as the console shows it.") },
-          required: ["keyId"],
-        },
-        outputs: { properties: summaryProperties, required: summaryRequired },
-      },
-      [GET_API_KEYS_TOKEN]: {
-        description: GET_API_KEYS_DOC,
-        inputs: {
-          properties: {
-            name: property("string", "Keys whose name is exactly this (give this or `namePrefix`)."),
-            namePrefix: property("string", "Keys whose name starts with this (give this or `name`)."),
-          },
-        },
-        outputs: {
-          properties: {
-            keys: {
-              type: "array",
-              items: { $ref: `#/types/${KEY_SUMMARY_TYPE}` },
-              description: "The matching keys, newest first, values masked.",
-            },
-          },
-          required: ["keys"],
-        },
-      },
-      [GET_MODELS_TOKEN]: {
-        description: GET_MODELS_DOC,
-        inputs: {
-          properties: {
-            group: property("string", "Only the models of this group (default: all usable groups)."),
-          },
-        },
-        outputs: {
-          properties: {
-            models: { type: "array", items: { type: "string" }, description: "The usable model ids." },
-          },
-          required: ["models"],
-        },
-      },
-      [GET_GROUPS_TOKEN]: {
-        description: GET_GROUPS_DOC,
-        outputs: {
-          properties: {
-            groups: {
-              type: "array",
-              items: { $ref: `#/types/${GROUP_SUMMARY_TYPE}` },
-              description: "The groups the account may select, by name.",
-            },
-          },
-          required: ["groups"],
-        },
-      },
-      [GET_ACCOUNT_TOKEN]: {
-        description: GET_ACCOUNT_DOC,
-        outputs: {
-          properties: fieldProperties(ACCOUNT_SUMMARY_FIELDS),
-          required: ACCOUNT_SUMMARY_FIELDS.map((f) => f.name),
-        },
-      },
-    },
+    functions: Object.fromEntries(LOOKUPS.map((lookup) => [lookup.token, functionSpec(lookup)])),
     types: {
-      [GROUP_SUMMARY_TYPE]: {
-        type: "object",
-        description: "A group the account may select for a key.",
-        properties: fieldProperties(GROUP_SUMMARY_FIELDS),
-        required: GROUP_SUMMARY_FIELDS.filter((f) => f.name !== "ratio").map((f) => f.name),
-      },
-      [KEY_SUMMARY_TYPE]: {
-        type: "object",
-        description: "A key as the lookups return it: never its value.",
-        properties: summaryProperties,
-        required: summaryRequired,
-      },
+      ...Object.fromEntries(
+        [GROUP_SUMMARY, KEY_SUMMARY].map((object) => [
+          objectToken(object),
+          { type: "object", description: object.doc, ...objectSpec(object) },
+        ]),
+      ),
       [RETIRED_KEY_TYPE]: {
         type: "object",
         description: "A key retired by a replacement (`retireAfter`), while it still works.",

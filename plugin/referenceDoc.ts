@@ -5,22 +5,14 @@
  * `schema.json`; test/unit/apiKeyDescription.test.ts fails when the committed file differs.
  */
 import {
-  ACCOUNT_SUMMARY_FIELDS,
   API_KEY_DOC,
   API_KEY_PROPERTIES,
   API_KEY_TOKEN,
-  GET_ACCOUNT_DOC,
-  GET_ACCOUNT_TOKEN,
-  GET_API_KEY_DOC,
-  GET_API_KEY_TOKEN,
-  GET_API_KEYS_DOC,
-  GET_API_KEYS_TOKEN,
-  GET_GROUPS_DOC,
-  GET_GROUPS_TOKEN,
-  GET_MODELS_DOC,
-  GET_MODELS_TOKEN,
-  GROUP_SUMMARY_FIELDS,
-  KEY_SUMMARY_FIELDS,
+  argumentDoc,
+  GROUP_SUMMARY,
+  LOOKUPS,
+  type LookupDescription,
+  type LookupObjectDescription,
   PROVIDER_CONFIG,
   type PropertyDescription,
 } from "../provider/model/description.js";
@@ -50,6 +42,41 @@ function inputRow(p: PropertyDescription): string[] {
 
 function outputRow(p: PropertyDescription): string[] {
   return [`\`${p.name}\``, p.secret ? `${typeOf(p)}, **secret**` : typeOf(p), p.outputDoc];
+}
+
+function fieldsTable(object: LookupObjectDescription): string {
+  return table(
+    ["field", "type", "meaning"],
+    object.fields.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
+  );
+}
+
+function objectSection(object: LookupObjectDescription, title: string): string[] {
+  return [`${title} (\`${object.name}\`):`, "", fieldsTable(object)];
+}
+
+function lookupSection(lookup: LookupDescription): string[] {
+  return [
+    "",
+    `### \`${lookup.name}\` (\`${lookup.token}\`)`,
+    "",
+    lookup.doc,
+    ...(lookup.args.length === 0
+      ? []
+      : [
+          "",
+          table(
+            ["argument", "type", "meaning"],
+            lookup.args.map((a) => [
+              `\`${a.name}\``,
+              typeOf(a),
+              `${argumentDoc(a)}${a.required ? " Required." : ""}`,
+            ]),
+          ),
+        ]),
+    "",
+    ...objectSection(lookup.result, "It returns"),
+  ];
 }
 
 /** The whole reference page. */
@@ -95,34 +122,9 @@ export function referenceMarkdown(): string {
     "",
     "## Lookup functions",
     "",
-    `- \`${GET_API_KEY_TOKEN}\` (TypeScript: \`getApiKey\`): ${GET_API_KEY_DOC}`,
-    `- \`${GET_API_KEYS_TOKEN}\` (TypeScript: \`getApiKeys\`): ${GET_API_KEYS_DOC}`,
+    "Read only, never a secret: the native plugin serves them by token, the TypeScript SDK as functions.",
+    ...LOOKUPS.flatMap(lookupSection),
     "",
-    "Each key they return has these fields:",
-    "",
-    table(
-      ["field", "type", "meaning"],
-      KEY_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
-    ),
-    "",
-    "What the account may use:",
-    "",
-    `- \`${GET_MODELS_TOKEN}\` (TypeScript: \`getModels\`): ${GET_MODELS_DOC}`,
-    `- \`${GET_GROUPS_TOKEN}\` (TypeScript: \`getGroups\`): ${GET_GROUPS_DOC}`,
-    `- \`${GET_ACCOUNT_TOKEN}\` (TypeScript: \`getAccount\`): ${GET_ACCOUNT_DOC}`,
-    "",
-    "Each group `getGroups` returns has these fields:",
-    "",
-    table(
-      ["field", "type", "meaning"],
-      GROUP_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
-    ),
-    "",
-    "`getAccount` returns:",
-    "",
-    table(
-      ["field", "type", "meaning"],
-      ACCOUNT_SUMMARY_FIELDS.map((f) => [`\`${f.name}\``, typeOf(f), f.doc]),
-    ),
+    ...objectSection(GROUP_SUMMARY, "Each group `getGroups` returns"),
   ].join("\n")}\n`;
 }

@@ -1,25 +1,31 @@
 /**
  * `sdk/cometApiKeyTypes.ts`: the TypeScript SDK's declarations of `CometApiKey` (its arguments,
  * its outputs, their JSDoc with `@default` and `@example`, the property lists the resource passes
- * to the engine) and of the lookups' `ApiKeySummary`, written from the one description in `provider/model/description.ts` by
+ * to the engine) and of the lookups' arguments and results, written from the one description in `provider/model/description.ts` by
  * `npm run schema`. test/unit/apiKeyDescription.test.ts fails when the committed file differs.
  */
 import {
   API_KEY_PROPERTIES,
-  KEY_SUMMARY_FIELDS,
+  type ArgumentDescription,
+  GROUP_SUMMARY,
+  KEY_SUMMARY,
+  LOOKUPS,
+  type LookupFieldType,
+  type LookupObjectDescription,
   type PropertyDescription,
-  type PropertyType,
   RETIRED_KEY_FIELDS,
 } from "../provider/model/description.js";
 
 /** The TypeScript type of a schema type. */
-const TS_TYPES: Record<PropertyType, string> = {
+const TS_TYPES: Record<LookupFieldType, string> = {
   string: "string",
   integer: "number",
   number: "number",
   boolean: "boolean",
   "string[]": "string[]",
   "retiredKey[]": "RetiredKey[]",
+  "ApiKeySummary[]": `${KEY_SUMMARY.name}[]`,
+  "GroupSummary[]": `${GROUP_SUMMARY.name}[]`,
 };
 
 /** A JSDoc block at `indent`, its text wrapped before column 100, then its tags. */
@@ -56,6 +62,47 @@ function outputMember(p: PropertyDescription): string[] {
   return [...jsDoc("  ", p.outputDoc), `  readonly ${p.name}: pulumi.Output<${type}>;`];
 }
 
+/** An object type the lookups return. */
+function objectInterface(object: LookupObjectDescription): string[] {
+  return [
+    ...jsDoc("", object.doc),
+    `export interface ${object.name} {`,
+    ...object.fields.flatMap((f) => [
+      ...jsDoc("  ", f.doc),
+      `  ${f.name}${f.optional ? "?" : ""}: ${f.sdkType ?? TS_TYPES[f.type]};`,
+    ]),
+    "}",
+    "",
+  ];
+}
+
+/** A lookup's arguments, e.g. `GetApiKeysArgs`. */
+function argumentsInterface(lookupName: string, args: readonly ArgumentDescription[]): string[] {
+  return [
+    `/** Arguments of \`${lookupName}\`. */`,
+    `export interface ${lookupName[0]?.toUpperCase()}${lookupName.slice(1)}Args {`,
+    ...args.flatMap((a) => [
+      ...jsDoc("  ", a.doc, [
+        ...(a.sdkDefault === undefined ? [] : [`@default ${a.sdkDefault}`]),
+        ...(a.example === undefined ? [] : [`@example ${a.example}`]),
+      ]),
+      `  ${a.name}${a.required ? "" : "?"}: ${TS_TYPES[a.type]};`,
+    ]),
+    "}",
+    "",
+  ];
+}
+
+/** The lookups' arguments and results, each object type once. */
+function lookupDeclarations(): string[] {
+  const objects = [KEY_SUMMARY, GROUP_SUMMARY];
+  for (const lookup of LOOKUPS) if (!objects.includes(lookup.result)) objects.push(lookup.result);
+  return [
+    ...LOOKUPS.flatMap((l) => (l.args.length === 0 ? [] : argumentsInterface(l.name, l.args))),
+    ...objects.flatMap(objectInterface),
+  ];
+}
+
 function nameList(constName: string, doc: string, names: readonly string[]): string[] {
   return [`/** ${doc} */`, `export const ${constName} = [`, ...names.map((n) => `  "${n}",`), "] as const;"];
 }
@@ -87,14 +134,7 @@ export function sdkDeclarationsSource(): string {
     ...API_KEY_PROPERTIES.flatMap(outputMember),
     "}",
     "",
-    "/** A key as `getApiKey` / `getApiKeys` return it: never its value. */",
-    "export interface ApiKeySummary {",
-    ...KEY_SUMMARY_FIELDS.flatMap((f) => [
-      ...jsDoc("  ", f.doc),
-      `  ${f.name}${f.optional ? "?" : ""}: ${f.sdkType ?? TS_TYPES[f.type]};`,
-    ]),
-    "}",
-    "",
+    ...lookupDeclarations(),
     ...nameList(
       "COMET_API_KEY_INPUTS",
       "The inputs, in order.",

@@ -17,32 +17,34 @@ import * as pulumi from "@pulumi/pulumi";
 import * as lookups from "../provider/index.js";
 import { withClient } from "./apiKeyLookups.js";
 
+import type { AccountSummary, GetGroupsResult, GetModelsArgs, GetModelsResult } from "./cometApiKeyTypes.js";
+
 export type {
   AccountSummary,
   GetGroupsResult,
   GetModelsArgs,
   GetModelsResult,
   GroupSummary,
-} from "../provider/index.js";
+} from "./cometApiKeyTypes.js";
 
 /** The model ids the account may use: in all its usable groups, or in `args.group` only. */
-export function getModels(args: lookups.GetModelsArgs = {}): Promise<lookups.GetModelsResult> {
+export function getModels(args: GetModelsArgs = {}): Promise<GetModelsResult> {
   return withClient((client) => lookups.getModels(client, args));
 }
 
 /** `getModels` with inputs and an output, for use inside resource arguments. */
 export function getModelsOutput(
   args: pulumi.Input<{ group?: pulumi.Input<string> }> = {},
-): pulumi.Output<lookups.GetModelsResult> {
+): pulumi.Output<GetModelsResult> {
   return pulumi.output(args).apply((a) => getModels(a));
 }
 
 /** The groups the account may select, sorted by name, with ratio and description. */
-export function getGroups(): Promise<lookups.GetGroupsResult> {
+export function getGroups(): Promise<GetGroupsResult> {
   return withClient((client) => lookups.getGroups(client));
 }
 
 /** Who the access token belongs to and its quota balance, used quota and request count. */
-export function getAccount(): Promise<lookups.AccountSummary> {
+export function getAccount(): Promise<AccountSummary> {
   return withClient((client) => lookups.getAccount(client));
 }

@@ -12,22 +12,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as lookups from "../provider/index.js";
 import { CometApiClient, resolveConnection } from "../provider/index.js";
-import type { ApiKeySummary } from "./cometApiKeyTypes.js";
+import type { ApiKeySummary, GetApiKeyArgs, GetApiKeysArgs, GetApiKeysResult } from "./cometApiKeyTypes.js";
 
-export type { GetApiKeysArgs } from "../provider/index.js";
-export type { ApiKeySummary } from "./cometApiKeyTypes.js";
-
-/** What `getApiKeys` returns. */
-export interface GetApiKeysResult {
-  /** The matching keys, newest first, values masked. */
-  keys: ApiKeySummary[];
-}
-
-/** Arguments of `getApiKey`. */
-export interface GetApiKeyArgs {
-  /** The key's numeric id, as the console shows it. */
-  keyId: number;
-}
+export type { ApiKeySummary, GetApiKeyArgs, GetApiKeysArgs, GetApiKeysResult } from "./cometApiKeyTypes.js";
 
 /** Runs `run` with a client on the stack's connection, closed afterwards (shared with account/lookups.ts). */
 export async function withClient<T>(run: (client: CometApiClient) => Promise<T>): Promise<T> {
@@ -53,7 +40,7 @@ export function getApiKey(args: GetApiKeyArgs): Promise<ApiKeySummary> {
 }
 
 /** Lists the keys whose name is exactly `name` or starts with `namePrefix` (give one). */
-export async function getApiKeys(args: lookups.GetApiKeysArgs): Promise<GetApiKeysResult> {
+export async function getApiKeys(args: GetApiKeysArgs): Promise<GetApiKeysResult> {
   return { keys: await withClient((client) => lookups.getApiKeys(client, args)) };
 }
 

@@ -180,7 +180,31 @@ export interface CometApiKeyOutputs {
   readonly accessedAt: pulumi.Output<string>;
 }
 
-/** A key as `getApiKey` / `getApiKeys` return it: never its value. */
+/** Arguments of `getApiKey`. */
+export interface GetApiKeyArgs {
+  /** The key's numeric id, as the console shows it. */
+  keyId: number;
+}
+
+/** Arguments of `getApiKeys`. */
+export interface GetApiKeysArgs {
+  /** Keys whose name is exactly this (give this or `namePrefix`). */
+  name?: string;
+  /** Keys whose name starts with this (give this or `name`). */
+  namePrefix?: string;
+}
+
+/** Arguments of `getModels`. */
+export interface GetModelsArgs {
+  /**
+   * Only the models of this group (a group the account may not use has none).
+   * @default all usable groups
+   * @example { group: "vip" }
+   */
+  group?: string;
+}
+
+/** A key as the lookups return it: never its value. */
 export interface ApiKeySummary {
   /** The display name. */
   name: string;
@@ -212,6 +236,48 @@ export interface ApiKeySummary {
   createdAt: string;
   /** When the key was last charged (ISO-8601 UTC). */
   accessedAt: string;
+}
+
+/** A group the account may select for a key. */
+export interface GroupSummary {
+  /** The group's name, as `group` takes it. */
+  name: string;
+  /** The group's price multiplier; absent for `auto` (the service picks a group per request). */
+  ratio?: number;
+  /** The group's description, as the service writes it. */
+  description: string;
+}
+
+/** What `getApiKeys` returns. */
+export interface GetApiKeysResult {
+  /** The matching keys, newest first, values masked. */
+  keys: ApiKeySummary[];
+}
+
+/** What `getModels` returns. */
+export interface GetModelsResult {
+  /** The usable model ids. */
+  models: string[];
+}
+
+/** What `getGroups` returns. */
+export interface GetGroupsResult {
+  /** The groups the account may select, by name. */
+  groups: GroupSummary[];
+}
+
+/** What `getAccount` returns: never the access token. */
+export interface AccountSummary {
+  /** The account's numeric user id. */
+  userId: number;
+  /** The account's own group (empty when the service does not say). */
+  group: string;
+  /** The quota balance left, in quota units (500000 = $1 by default). */
+  quota: number;
+  /** Quota used so far. */
+  usedQuota: number;
+  /** Model requests made so far. */
+  requestCount: number;
 }
 
 /** The inputs, in order. */

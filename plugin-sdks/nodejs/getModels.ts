@@ -17,7 +17,7 @@ export function getModels(args?: GetModelsArgs, opts?: pulumi.InvokeOptions): Pr
 
 export interface GetModelsArgs {
     /**
-     * Only the models of this group (default: all usable groups).
+     * Only the models of this group (a group the account may not use has none). Default: all usable groups.
      */
     group?: string;
 }
@@ -41,7 +41,7 @@ export function getModelsOutput(args?: GetModelsOutputArgs, opts?: pulumi.Invoke
 
 export interface GetModelsOutputArgs {
     /**
-     * Only the models of this group (default: all usable groups).
+     * Only the models of this group (a group the account may not use has none). Default: all usable groups.
      */
     group?: pulumi.Input<string | undefined>;
 }

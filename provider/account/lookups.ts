@@ -7,42 +7,30 @@
 import { LookupArgumentError } from "../errors/index.js";
 import type { CometApiClient, UsableGroup } from "../service/client.js";
 
-/** Arguments of `getModels`. */
+// The arguments and results, field by field, are described in `model/description.ts` (`LOOKUPS`);
+// the SDK's declarations and the schema are written from there.
+
 export interface GetModelsArgs {
-  /**
-   * Only the models of this group (a group the account may not use has none).
-   * @default all usable groups
-   * @example { group: "vip" }
-   */
   group?: string;
 }
 
-/** What `getModels` returns. */
 export interface GetModelsResult {
-  /** The model ids the account may use, as the service lists them. */
   models: string[];
 }
 
-/** A group as `getGroups` returns it. */
 export type GroupSummary = UsableGroup;
 
-/** What `getGroups` returns. */
 export interface GetGroupsResult {
-  /** The groups the account may select. */
   groups: GroupSummary[];
 }
 
-/** What `getAccount` returns: never the access token. */
+/** Never the access token. */
 export interface AccountSummary {
-  /** The account's numeric user id. */
   userId: number;
-  /** The account's own group ("" when the server does not say). */
+  /** "" when the server does not say. */
   group: string;
-  /** The quota balance left, in quota units. */
   quota: number;
-  /** Quota used so far. */
   usedQuota: number;
-  /** Model requests made so far. */
   requestCount: number;
 }
 

@@ -13,7 +13,11 @@ import { toIso } from "../shared/timestamp.js";
 import { maskKey } from "./recordMapping.js";
 import { type KeyStatus, keyStatusOf } from "./status.js";
 
-/** A key as the lookups return it (see `KEY_SUMMARY_FIELDS` in `model/description.ts`): the plain fields sorted. */
+/**
+ * A key as the lookups return it: the plain fields sorted. Its fields are described in
+ * `model/description.ts` (`KEY_SUMMARY`); the SDK's `ApiKeySummary` is written from there, and tsc
+ * holds this type to it where the SDK returns it.
+ */
 export interface ApiKeySummary extends KeyFieldValues {
   keyId: number;
   name: string;
@@ -27,11 +31,9 @@ export interface ApiKeySummary extends KeyFieldValues {
   accessedAt: string;
 }
 
-/** Arguments of `getApiKeys`: exactly one of the two. */
+/** Arguments of `getApiKeys` (described in `model/description.ts`, `LOOKUPS`): exactly one of the two. */
 export interface GetApiKeysArgs {
-  /** Keys whose name is exactly this. */
   name?: string;
-  /** Keys whose name starts with this. */
   namePrefix?: string;
 }
 

@@ -240,60 +240,180 @@ export const PROVIDER_CONFIG: readonly ConfigDescription[] = [
   },
 ];
 
-/** One field of a key as the lookups return it. */
+/** The type of a lookup's field: a property type, or a list of one of the lookups' object types. */
+export type LookupFieldType = PropertyType | "ApiKeySummary[]" | "GroupSummary[]";
+
+/** One field of what a lookup returns. */
 export interface SummaryFieldDescription {
   readonly name: string;
-  readonly type: PropertyType;
+  readonly type: LookupFieldType;
   readonly doc: string;
-  /** Absent from some keys (not `required` in the schema). */
+  /** Absent from some results (not `required` in the schema). */
   readonly optional?: boolean;
   /** The TypeScript SDK's type where it is richer than the schema's, e.g. `KeyStatus`. */
   readonly sdkType?: string;
 }
 
-/** The fields of a key as the lookup functions return it (the properties with a `summary`): never the key value. */
-export const KEY_SUMMARY_FIELDS: readonly SummaryFieldDescription[] = API_KEY_PROPERTIES.flatMap((p) =>
-  p.summary === undefined
-    ? []
-    : [
-        {
-          name: p.name,
-          type: p.type,
-          doc: p.summary === true ? p.outputDoc : p.summary,
-          ...(p.alwaysOutput ? {} : { optional: true }),
-          ...(p.sdkOutputType === undefined ? {} : { sdkType: p.sdkOutputType }),
-        },
-      ],
-);
+/** One argument of a lookup. */
+export interface ArgumentDescription {
+  readonly name: string;
+  readonly type: PropertyType;
+  readonly doc: string;
+  /** Must be given. @default false */
+  readonly required?: boolean;
+  /** The TypeScript SDK's `@default`. */
+  readonly sdkDefault?: string;
+  /** The TypeScript SDK's `@example`. */
+  readonly example?: string;
+}
 
-export const GET_API_KEY_DOC =
-  "Looks up one key by its numeric id (one GET, never a reveal: the value is masked). Fails when no key with this id is visible to the access token.";
-export const GET_API_KEYS_DOC =
-  "Lists the keys whose name is exactly `name` or starts with `namePrefix` (one listing request per page of 100, never a reveal: values are masked), newest first.";
+/** An argument's documentation with its default, as the schema and the reference give it. */
+export function argumentDoc(argument: ArgumentDescription): string {
+  return argument.sdkDefault === undefined
+    ? argument.doc
+    : `${argument.doc} Default: ${argument.sdkDefault}.`;
+}
 
-export const GET_MODELS_DOC =
-  "Lists the model ids the account may use (`GET /api/user/models`, one request): in all its usable groups, or in `group` only (a group it may not use has none).";
-export const GET_GROUPS_DOC =
-  "Lists the groups the account may select for a key (`GET /api/user/self/groups`, one request), sorted by name, with their price ratio and description.";
-export const GET_ACCOUNT_DOC =
-  "Who the access token belongs to and its quota (`GET /api/user/self`, one request): user id, group, quota balance, used quota, request count. Never a secret.";
+/** An object type the lookups return: its name (in the schema and the SDK), doc and fields. */
+export interface LookupObjectDescription {
+  readonly name: string;
+  readonly doc: string;
+  readonly fields: readonly SummaryFieldDescription[];
+}
 
-/** The fields of a group as `getGroups` returns it. */
-export const GROUP_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
-  { name: "name", type: "string", doc: "The group's name, as `group` takes it." },
+/** A key as the lookups return it (the properties with a `summary`): never the key value. */
+export const KEY_SUMMARY: LookupObjectDescription = {
+  name: "ApiKeySummary",
+  doc: "A key as the lookups return it: never its value.",
+  fields: API_KEY_PROPERTIES.flatMap((p) =>
+    p.summary === undefined
+      ? []
+      : [
+          {
+            name: p.name,
+            type: p.type,
+            doc: p.summary === true ? p.outputDoc : p.summary,
+            ...(p.alwaysOutput ? {} : { optional: true }),
+            ...(p.sdkOutputType === undefined ? {} : { sdkType: p.sdkOutputType }),
+          },
+        ],
+  ),
+};
+
+/** A group as `getGroups` returns it. */
+export const GROUP_SUMMARY: LookupObjectDescription = {
+  name: "GroupSummary",
+  doc: "A group the account may select for a key.",
+  fields: [
+    { name: "name", type: "string", doc: "The group's name, as `group` takes it." },
+    {
+      name: "ratio",
+      type: "number",
+      doc: "The group's price multiplier; absent for `auto` (the service picks a group per request).",
+      optional: true,
+    },
+    { name: "description", type: "string", doc: "The group's description, as the service writes it." },
+  ],
+};
+
+/** One lookup function: `name` in TypeScript, `token` in the schema. */
+export interface LookupDescription {
+  readonly name: string;
+  readonly token: string;
+  readonly doc: string;
+  /** Its arguments (the SDK's `Get…Args`); none: it takes no arguments. */
+  readonly args: readonly ArgumentDescription[];
+  /** What it returns. */
+  readonly result: LookupObjectDescription;
+}
+
+/** The lookup functions, in order. */
+export const LOOKUPS: readonly LookupDescription[] = [
   {
-    name: "ratio",
-    type: "number",
-    doc: "The group's price multiplier; absent for `auto` (the service picks a group per request).",
+    name: "getApiKey",
+    token: GET_API_KEY_TOKEN,
+    doc: "Looks up one key by its numeric id (one GET, never a reveal: the value is masked). Fails when no key with this id is visible to the access token.",
+    args: [
+      {
+        name: "keyId",
+        type: "integer",
+        doc: "The key's numeric id, as the console shows it.",
+        required: true,
+      },
+    ],
+    result: KEY_SUMMARY,
   },
-  { name: "description", type: "string", doc: "The group's description, as the service writes it." },
-];
-
-/** The fields `getAccount` returns. */
-export const ACCOUNT_SUMMARY_FIELDS: readonly { name: string; type: PropertyType; doc: string }[] = [
-  { name: "userId", type: "integer", doc: "The account's numeric user id." },
-  { name: "group", type: "string", doc: "The account's own group (empty when the service does not say)." },
-  { name: "quota", type: "integer", doc: "The quota balance left, in quota units (500000 = $1 by default)." },
-  { name: "usedQuota", type: "integer", doc: "Quota used so far." },
-  { name: "requestCount", type: "integer", doc: "Model requests made so far." },
+  {
+    name: "getApiKeys",
+    token: GET_API_KEYS_TOKEN,
+    doc: "Lists the keys whose name is exactly `name` or starts with `namePrefix` (one listing request per page of 100, never a reveal: values are masked), newest first.",
+    args: [
+      { name: "name", type: "string", doc: "Keys whose name is exactly this (give this or `namePrefix`)." },
+      { name: "namePrefix", type: "string", doc: "Keys whose name starts with this (give this or `name`)." },
+    ],
+    result: {
+      name: "GetApiKeysResult",
+      doc: "What `getApiKeys` returns.",
+      fields: [
+        { name: "keys", type: "ApiKeySummary[]", doc: "The matching keys, newest first, values masked." },
+      ],
+    },
+  },
+  {
+    name: "getModels",
+    token: GET_MODELS_TOKEN,
+    doc: "Lists the model ids the account may use (`GET /api/user/models`, one request): in all its usable groups, or in `group` only (a group it may not use has none).",
+    args: [
+      {
+        name: "group",
+        type: "string",
+        doc: "Only the models of this group (a group the account may not use has none).",
+        sdkDefault: "all usable groups",
+        example: '{ group: "vip" }',
+      },
+    ],
+    result: {
+      name: "GetModelsResult",
+      doc: "What `getModels` returns.",
+      fields: [{ name: "models", type: "string[]", doc: "The usable model ids." }],
+    },
+  },
+  {
+    name: "getGroups",
+    token: GET_GROUPS_TOKEN,
+    doc: "Lists the groups the account may select for a key (`GET /api/user/self/groups`, one request), sorted by name, with their price ratio and description.",
+    args: [],
+    result: {
+      name: "GetGroupsResult",
+      doc: "What `getGroups` returns.",
+      fields: [
+        { name: "groups", type: "GroupSummary[]", doc: "The groups the account may select, by name." },
+      ],
+    },
+  },
+  {
+    name: "getAccount",
+    token: GET_ACCOUNT_TOKEN,
+    doc: "Who the access token belongs to and its quota (`GET /api/user/self`, one request): user id, group, quota balance, used quota, request count. Never a secret.",
+    args: [],
+    result: {
+      name: "AccountSummary",
+      doc: "What `getAccount` returns: never the access token.",
+      fields: [
+        { name: "userId", type: "integer", doc: "The account's numeric user id." },
+        {
+          name: "group",
+          type: "string",
+          doc: "The account's own group (empty when the service does not say).",
+        },
+        {
+          name: "quota",
+          type: "integer",
+          doc: "The quota balance left, in quota units (500000 = $1 by default).",
+        },
+        { name: "usedQuota", type: "integer", doc: "Quota used so far." },
+        { name: "requestCount", type: "integer", doc: "Model requests made so far." },
+      ],
+    },
+  },
 ];

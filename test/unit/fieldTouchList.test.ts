@@ -47,7 +47,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
   models: {
     wire: wireNames("models"),
     files: [
-      "plugin/packageSchema.ts",
       "policy/keyPolicies.ts",
       "policy/keyResourceTypes.ts",
       "provider/account/catalog.ts",
@@ -80,7 +79,6 @@ const SPECIAL: Record<string, { wire: string[]; files: string[] }> = {
     wire: wireNames("group"),
     files: [
       "plugin/functions.ts",
-      "plugin/packageSchema.ts",
       "plugin/referenceDoc.ts",
       "provider/account/catalog.ts",
       "provider/account/lookups.ts",

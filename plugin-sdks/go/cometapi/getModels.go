@@ -23,7 +23,7 @@ func GetModels(ctx *pulumi.Context, args *GetModelsArgs, opts ...pulumi.InvokeOp
 }
 
 type GetModelsArgs struct {
-	// Only the models of this group (default: all usable groups).
+	// Only the models of this group (a group the account may not use has none). Default: all usable groups.
 	Group *string `pulumi:"group"`
 }
 
@@ -38,7 +38,7 @@ func GetModelsOutput(ctx *pulumi.Context, args GetModelsOutputArgs, opts ...pulu
 }
 
 type GetModelsOutputArgs struct {
-	// Only the models of this group (default: all usable groups).
+	// Only the models of this group (a group the account may not use has none). Default: all usable groups.
 	Group pulumi.StringPtrInput `pulumi:"group"`
 }
 

@@ -51,7 +51,7 @@ def get_models(group: Optional[_builtins.str] = None,
     """
     Lists the model ids the account may use (`GET /api/user/models`, one request): in all its usable groups, or in `group` only (a group it may not use has none).
 
-    :param _builtins.str group: Only the models of this group (default: all usable groups).
+    :param _builtins.str group: Only the models of this group (a group the account may not use has none). Default: all usable groups.
     """
     __args__ = dict()
     __args__['group'] = group
@@ -65,7 +65,7 @@ def get_models_output(group: pulumi.Input[Optional[Optional[_builtins.str]]] = N
     """
     Lists the model ids the account may use (`GET /api/user/models`, one request): in all its usable groups, or in `group` only (a group it may not use has none).
 
-    :param _builtins.str group: Only the models of this group (default: all usable groups).
+    :param _builtins.str group: Only the models of this group (a group the account may not use has none). Default: all usable groups.
     """
     __args__ = dict()
     __args__['group'] = group
