@@ -6,30 +6,16 @@
  */
 
 import { KeyNotFoundError, LookupArgumentError } from "../errors/index.js";
-import { normalKeyFields } from "../model/fieldRules.js";
-import type { KeyFieldValues } from "../model/fields.js";
+import type { KeySummaryValues } from "../model/description.js";
 import { type ApiKeyRecord, type CometApiClient, MAX_PAGE_SIZE } from "../service/client.js";
-import { toIso } from "../shared/timestamp.js";
-import { maskKey } from "./recordMapping.js";
-import { type KeyStatus, keyStatusOf } from "./status.js";
+import { reportedOutputs, storedInputs } from "./recordMapping.js";
+import type { KeyStatus } from "./status.js";
 
 /**
- * A key as the lookups return it: the plain fields sorted. Its fields are described in
- * `model/description.ts` (`KEY_SUMMARY`); the SDK's `ApiKeySummary` is written from there, and tsc
- * holds this type to it where the SDK returns it.
+ * A key as the lookups return it (`KEY_SUMMARY` in `model/description.ts`, typed from it): what the
+ * key holds, its plain fields sorted, and what the service reports; never its value.
  */
-export interface ApiKeySummary extends KeyFieldValues {
-  keyId: number;
-  name: string;
-  maskedKey: string;
-  status: KeyStatus;
-  expiresAt?: string;
-  unlimitedQuota: boolean;
-  remainingQuota: number;
-  usedQuota: number;
-  createdAt: string;
-  accessedAt: string;
-}
+export type ApiKeySummary = Omit<KeySummaryValues, "status"> & { status: KeyStatus };
 
 /** Arguments of `getApiKeys` (described in `model/description.ts`, `LOOKUPS`): exactly one of the two. */
 export interface GetApiKeysArgs {
@@ -114,17 +100,5 @@ async function listAllKeys(client: CometApiClient): Promise<{ records: ApiKeyRec
 }
 
 function summaryOf(record: ApiKeyRecord, serverNow: number): ApiKeySummary {
-  return {
-    keyId: record.id,
-    name: record.name,
-    maskedKey: `sk-${maskKey(record.key)}`,
-    status: keyStatusOf(record, serverNow),
-    ...(record.expiresAt === -1 ? {} : { expiresAt: toIso(Math.max(0, record.expiresAt)) }),
-    unlimitedQuota: record.unlimitedQuota,
-    remainingQuota: record.remainingQuota,
-    usedQuota: record.usedQuota,
-    ...normalKeyFields(record),
-    createdAt: toIso(record.createdAt),
-    accessedAt: toIso(record.accessedAt),
-  };
+  return { ...storedInputs(record), ...reportedOutputs(record, serverNow) };
 }

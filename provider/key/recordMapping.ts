@@ -5,7 +5,7 @@
  * masks it.
  */
 
-import type { KeyOutputValues } from "../model/description.js";
+import type { KeyOutputValues, KeyReportedValues } from "../model/description.js";
 import { inWrittenOrder, normalKeyFields, pickKeyFields } from "../model/fieldRules.js";
 import { COMPARED_NAMES, KEPT_ON_REFRESH_NAMES, sameInputValue } from "../model/propertyRules.js";
 import { type ApiKeyFields, type ApiKeyRecord, WireKeyStatus } from "../service/client.js";
@@ -129,6 +129,22 @@ export function appliedInputs(
   return { ...base, enabled };
 }
 
+/** What the service reports of a key, as the resource's outputs say it (its value aside), at the server's time `serverNow`. */
+export function reportedOutputs(
+  record: ApiKeyRecord,
+  serverNow: number,
+): Omit<KeyReportedValues, "status"> & { status: KeyStatus } {
+  return {
+    keyId: record.id,
+    maskedKey: `sk-${maskKey(record.key)}`,
+    status: keyStatusOf(record, serverNow),
+    remainingQuota: record.remainingQuota,
+    usedQuota: record.usedQuota,
+    createdAt: toIso(record.createdAt),
+    accessedAt: toIso(record.accessedAt),
+  };
+}
+
 /** The resource's outputs: `inputs` normalised, and `record` as seen on `baseUrl` at the server's time `serverNow`. */
 export function outputsOf(
   inputs: CometApiKeyInputs,
@@ -140,16 +156,10 @@ export function outputsOf(
 ): Record<string, unknown> {
   const outputs: CometApiKeyOutputs = {
     ...inputs,
-    keyId: record.id,
+    ...reportedOutputs(record, serverNow),
     userId: record.userId ?? old.userId,
     baseUrl,
     key,
-    maskedKey: `sk-${maskKey(record.key)}`,
-    status: keyStatusOf(record, serverNow),
-    remainingQuota: record.remainingQuota,
-    usedQuota: record.usedQuota,
-    createdAt: toIso(record.createdAt),
-    accessedAt: toIso(record.accessedAt),
     __allottedTotal: record.remainingQuota + record.usedQuota,
   };
   return definedOnly(outputs);

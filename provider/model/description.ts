@@ -9,7 +9,7 @@
  * it are checked (test/unit/apiKeyDescription.test.ts) the input names `check` accepts.
  */
 import type { InputRule } from "./inputRules.js";
-import { KEY_INPUTS } from "./properties.js";
+import { KEY_INPUTS, type KeyInputValues } from "./properties.js";
 import { alwaysPresent } from "./propertyRules.js";
 
 /** The value types the resource uses, in Pulumi schema terms. */
@@ -180,6 +180,17 @@ type OutputName<Always extends boolean> = {
 export type KeyOutputValues = { [K in OutputName<true>]: ValueOfType<Outputs[K]["type"]> } & {
   [K in OutputName<false>]?: ValueOfType<Outputs[K]["type"]>;
 };
+
+/** The names of a table's entries that have a `summary` (are in the lookups' results). */
+type SummaryName<Table> = {
+  [K in keyof Table]: Table[K] extends { summary: unknown } ? K : never;
+}[keyof Table];
+
+/** What the service reports of a key (the outputs with a `summary`): never its value. */
+export type KeyReportedValues = Pick<KeyOutputValues, SummaryName<Outputs>>;
+
+/** A key as the lookups return it, typed from the description: the inputs and outputs with a `summary`. */
+export type KeySummaryValues = Pick<KeyInputValues, SummaryName<typeof KEY_INPUTS>> & KeyReportedValues;
 
 /** Every property of `ApiKey`: inputs first (in `KEY_INPUTS` order), then outputs. */
 export const API_KEY_PROPERTIES: readonly PropertyDescription[] = [

@@ -1,10 +1,12 @@
 /**
  * The lifecycle's types come from the description (issue 22): `npm run check` (tsc) fails when
- * `CometApiKeyInputs` or `CometApiKeyOutputs` stop following `KEY_INPUTS` and `KEY_OUTPUTS`
- * (required where a property always has a value, optional where not, typed by its `type`).
+ * `CometApiKeyInputs`, `CometApiKeyOutputs` or the lookups' `ApiKeySummary` stop following
+ * `KEY_INPUTS` and `KEY_OUTPUTS` (required where a property always has a value, optional where not,
+ * typed by its `type`; in the summary where it has a `summary`).
  * Compiled, not run: each `@ts-expect-error` must meet an error.
  */
 import type { CometApiKeyInputs } from "../../provider/key/inputs";
+import type { ApiKeySummary } from "../../provider/key/lookups";
 import type { CometApiKeyOutputs } from "../../provider/key/recordMapping";
 
 const plain = { models: [], allowIps: [], group: "", crossGroupRetry: false, autoGroups: [] };
@@ -22,3 +24,7 @@ export const noId: CometApiKeyOutputs["keyId"] = undefined;
 export const retired: CometApiKeyOutputs["retiredKeys"] = [{ keyId: 1, retiresAt: "2027-01-01T00:00:00Z" }];
 // @ts-expect-error `status` is a KeyStatus
 export const status: CometApiKeyOutputs["status"] = "paused";
+
+export const summaryExpiry: ApiKeySummary["expiresAt"] = undefined;
+// @ts-expect-error `quota` has no `summary`: the lookups do not return it
+export const summaryQuota: ApiKeySummary["quota"] = 1;
