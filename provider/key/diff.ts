@@ -8,12 +8,9 @@ import type { KeyFieldName } from "../model/fields.js";
 import { COMPARED_NAMES, canonicalEntryOf, sameInputValue } from "../model/propertyRules.js";
 import { isUnknown } from "./inputs.js";
 
-/** The properties diff compares in place: every input but `adoptKeyId` (another value is another resource). */
-export const COMPARED = COMPARED_NAMES;
-
 /** The compared properties whose new value is unknown or differs from the old one (by each input's comparison). */
 export function changedProperties(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return COMPARED.filter((p) => isUnknown(news[p]) || !sameInputValue(p, olds[p], news[p]));
+  return COMPARED_NAMES.filter((p) => isUnknown(news[p]) || !sameInputValue(p, olds[p], news[p]));
 }
 
 /** Whether `news` adopts another key than `olds` holds: a different resource; an unknown id may be different. */

@@ -13,6 +13,7 @@ import {
   type KeyFieldSpec,
   type KeyFieldValues,
 } from "./fields.js";
+import { copyValue } from "./inputRules.js";
 import { canonicalEntryOf, sameInputValue } from "./propertyRules.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: each entry is used only with its own values (see below)
@@ -41,10 +42,6 @@ export const KEY_FIELDS_WIRE_SHAPE: z.ZodRawShape = Object.assign(
   ...KEY_FIELD_LIST.map(([, f]) => f.wire),
 );
 
-function copy<T>(value: T): T {
-  return (Array.isArray(value) ? [...value] : value) as T;
-}
-
 /** The account checks of the plain fields that have one; `skip`: properties that failed already. */
 export async function keyFieldAccountFailures(
   inputs: Readonly<Record<string, unknown>>,
@@ -71,7 +68,7 @@ export function keyFieldsFromWire(wire: Readonly<Record<string, unknown>>): {
   for (const [name, field] of KEY_FIELD_LIST) {
     const value = field.fromWire(wire);
     if (value === undefined) unknownFields.push(name);
-    values[name] = value ?? copy(field.absent);
+    values[name] = value ?? copyValue(field.absent);
   }
   return { values: values as KeyFieldValues, unknownFields };
 }
@@ -84,13 +81,15 @@ export function keyFieldsToWire(values: KeyFieldValues): Record<string, unknown>
 /** Every plain field at its `absent` value (a key with no restriction, no group). */
 export function absentKeyFields(): KeyFieldValues {
   return Object.fromEntries(
-    KEY_FIELD_LIST.map(([name, field]) => [name, copy(field.absent)]),
+    KEY_FIELD_LIST.map(([name, field]) => [name, copyValue(field.absent)]),
   ) as KeyFieldValues;
 }
 
 /** The plain fields of `source` (copied). */
 export function pickKeyFields(source: KeyFieldValues): KeyFieldValues {
-  return Object.fromEntries(KEY_FIELD_LIST.map(([name]) => [name, copy(source[name])])) as KeyFieldValues;
+  return Object.fromEntries(
+    KEY_FIELD_LIST.map(([name]) => [name, copyValue(source[name])]),
+  ) as KeyFieldValues;
 }
 
 /** The normal form of the plain fields: sets canonical and sorted. Equal values have equal forms. */
@@ -100,15 +99,10 @@ export function normalKeyFields(values: KeyFieldValues): KeyFieldValues {
       const value = values[name];
       return [
         name,
-        field.compare === "set" ? (value as string[]).map(canonicalEntryOf(name)).sort() : copy(value),
+        field.compare === "set" ? (value as string[]).map(canonicalEntryOf(name)).sort() : copyValue(value),
       ];
     }),
   ) as KeyFieldValues;
-}
-
-/** Whether every plain field of `a` and `b` is the same to the service. */
-export function sameKeyFields(a: KeyFieldValues, b: KeyFieldValues): boolean {
-  return KEY_FIELD_NAMES.every((name) => sameInputValue(name, a[name], b[name]));
 }
 
 /** The set fields of a refreshed `live` in the order `old` wrote them, where they are the same set. */
@@ -151,6 +145,6 @@ export function heldBy<T extends KeyFieldValues>(
 ): T {
   const held = { ...inputs };
   for (const name of record.unknownFields ?? [])
-    Object.assign(held, { [name]: copy(KEY_FIELDS[name].absent) });
+    Object.assign(held, { [name]: copyValue(KEY_FIELDS[name].absent) });
   return held;
 }

@@ -14,7 +14,14 @@ import { z } from "zod";
 import { describeValue } from "../shared/describeValue.js";
 import { canonicalIpEntry, parseIpEntry } from "../shared/ip.js";
 import { didYouMean } from "../shared/suggest.js";
-import { checkList, type Fail, hasControlCharacters, type InputRule, isUnknown } from "./inputRules.js";
+import {
+  checkBoolean,
+  checkList,
+  type Fail,
+  hasControlCharacters,
+  type InputRule,
+  isUnknown,
+} from "./inputRules.js";
 
 /**
  * What a field's account check may ask about the account (the session's `AccountCatalog` is one):
@@ -57,10 +64,13 @@ function splitList(value: string | null | undefined, separator: RegExp): string[
     .filter((s) => s.length > 0);
 }
 
-function checkBoolean(value: unknown, fail: Fail, property: string): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  fail(property, `must be true or false, got ${describeValue(value)}`);
-  return undefined;
+/** `property` may be set only with `group: "auto"` (once the group is known). */
+function onlyWithAutoGroup(property: string, fail: Fail, checked: Readonly<Record<string, unknown>>): void {
+  if (isUnknown(checked.group) || checked.group === "auto") return;
+  fail(
+    property,
+    `only works with group "auto" (group is "${String(checked.group ?? "")}"); set group: "auto" or drop ${property}`,
+  );
 }
 
 /** The plain fields, in input order (after `unlimitedQuota`, before `enabled`). */
@@ -146,13 +156,8 @@ export const KEY_FIELDS = {
     absent: false,
     compare: "equal",
     check: (value, { fail, checked }) => {
-      const retry = checkBoolean(value, fail, "crossGroupRetry");
-      if (retry && !isUnknown(checked.group) && checked.group !== "auto") {
-        fail(
-          "crossGroupRetry",
-          `only works with group "auto" (group is "${String(checked.group ?? "")}"); set group: "auto" or drop crossGroupRetry`,
-        );
-      }
+      const retry = checkBoolean(value, "crossGroupRetry", fail);
+      if (retry) onlyWithAutoGroup("crossGroupRetry", fail, checked);
       return retry;
     },
     wire: { cross_group_retry: z.boolean().nullish() },
@@ -179,17 +184,7 @@ export const KEY_FIELDS = {
         if (group === "auto") return { reason: `${path} is "auto"; list the groups auto chooses from` };
         return { value: group };
       });
-      if (
-        Array.isArray(groups) &&
-        groups.length > 0 &&
-        !isUnknown(checked.group) &&
-        checked.group !== "auto"
-      ) {
-        fail(
-          "autoGroups",
-          `only works with group "auto" (group is "${String(checked.group ?? "")}"); set group: "auto" or drop autoGroups`,
-        );
-      }
+      if (groups.length > 0) onlyWithAutoGroup("autoGroups", fail, checked);
       return groups;
     },
     accountCheck: async (groups, _checked, catalog) => {

@@ -113,6 +113,18 @@ export interface InputRule<V> {
   relate?(given: unknown, ctx: CheckContext): void;
 }
 
+/** A boolean input as it is, or undefined after a failure naming `property`. */
+export function checkBoolean(value: unknown, property: string, fail: Fail): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  fail(property, `must be true or false, got ${describeValue(value)}`);
+  return undefined;
+}
+
+/** A value to store: a list copied (a rule's `absent` list is shared), anything else as it is. */
+export function copyValue<T>(value: T): T {
+  return (Array.isArray(value) ? [...value] : value) as T;
+}
+
 /** True when an input was given (neither undefined nor null). */
 export function isGiven(value: unknown): boolean {
   return value !== undefined && value !== null;

@@ -12,7 +12,7 @@ import { describeValue } from "../shared/describeValue.js";
 import { parseDuration } from "../shared/duration.js";
 import { parseExpiry, toIso } from "../shared/timestamp.js";
 import { KEY_FIELDS } from "./fields.js";
-import { type CheckContext, type InputRule, isGiven, isUnknown } from "./inputRules.js";
+import { type CheckContext, checkBoolean, type InputRule, isGiven, isUnknown } from "./inputRules.js";
 import { autoName, nameProblem } from "./naming.js";
 
 /**
@@ -31,12 +31,6 @@ export const MIN_RETIRE_AFTER_SECONDS = 60;
 /** An input's rule with `V` fixed and the rest inferred. */
 function input<V>() {
   return <R extends InputRule<V>>(rule: R): R => rule;
-}
-
-function checkBoolean(value: unknown, property: string, ctx: CheckContext): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  ctx.fail(property, `must be true or false, got ${describeValue(value)}`);
-  return undefined;
 }
 
 /** A duration input of at least `minimum` seconds (`what`: the shortest, in words), trimmed. */
@@ -171,7 +165,7 @@ const unlimitedQuota = input<boolean>()({
   example: "unlimitedQuota: true",
   absent: false,
   compare: "equal",
-  check: (value, ctx) => checkBoolean(value, "unlimitedQuota", ctx),
+  check: (value, { fail }) => checkBoolean(value, "unlimitedQuota", fail),
   // Exactly one of the two, once both are known.
   relate: (unlimited, { fail, news }) => {
     if (isUnknown(news.quota) || isUnknown(unlimited)) return;
@@ -196,7 +190,7 @@ const enabled = input<boolean>()({
   example: "enabled: false",
   absent: true,
   compare: "equal",
-  check: (value, ctx) => checkBoolean(value, "enabled", ctx),
+  check: (value, { fail }) => checkBoolean(value, "enabled", fail),
 });
 
 const adoptKeyId = input<number>()({

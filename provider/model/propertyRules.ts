@@ -4,7 +4,7 @@
  * names an input: a new entry gets all of it.
  */
 import { parseExpiry } from "../shared/timestamp.js";
-import { type CheckContext, type InputRule, isGiven, UNKNOWN } from "./inputRules.js";
+import { type CheckContext, copyValue, type InputRule, isGiven, UNKNOWN } from "./inputRules.js";
 import { KEY_INPUTS, type KeyInputName } from "./properties.js";
 
 /** The inputs as a list, in description order. Each entry's functions see only values of its own input. */
@@ -36,10 +36,6 @@ export function alwaysPresent(rule: InputRule<unknown>): boolean {
   return rule.absent !== undefined || rule.whenAbsent !== undefined;
 }
 
-function copy<T>(value: T): T {
-  return (Array.isArray(value) ? [...value] : value) as T;
-}
-
 /**
  * Checks every input of `ctx.news` into `ctx.checked`, in description order: absent → its
  * `absent` value (or `whenAbsent`), unknown → as it is, else its rule; then its `relate` rules.
@@ -50,7 +46,7 @@ export function checkKeyInputs(ctx: CheckContext): void {
     const value = !isGiven(raw)
       ? rule.whenAbsent
         ? rule.whenAbsent(ctx)
-        : copy(rule.absent)
+        : copyValue(rule.absent)
       : raw === UNKNOWN
         ? raw
         : rule.check(raw, ctx);
