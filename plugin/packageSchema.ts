@@ -9,12 +9,12 @@ import {
   API_KEY_TOKEN,
   type ArgumentDescription,
   argumentDoc,
-  GROUP_SUMMARY,
-  KEY_SUMMARY,
+  LISTED_OBJECTS,
   LOOKUPS,
   type LookupDescription,
   type LookupFieldType,
   type LookupObjectDescription,
+  listedObject,
   PACKAGE_NAME,
   PROVIDER_CONFIG,
   RETIRED_KEY_FIELDS,
@@ -31,10 +31,8 @@ function objectToken(object: LookupObjectDescription): string {
 function typeSpec(type: LookupFieldType): SchemaProperty {
   if (type === "string[]") return { type: "array", items: { type: "string" } };
   if (type === "retiredKey[]") return { type: "array", items: { $ref: `#/types/${RETIRED_KEY_TYPE}` } };
-  if (type === "ApiKeySummary[]")
-    return { type: "array", items: { $ref: `#/types/${objectToken(KEY_SUMMARY)}` } };
-  if (type === "GroupSummary[]")
-    return { type: "array", items: { $ref: `#/types/${objectToken(GROUP_SUMMARY)}` } };
+  const listed = listedObject(type);
+  if (listed) return { type: "array", items: { $ref: `#/types/${objectToken(listed)}` } };
   return { type };
 }
 
@@ -112,7 +110,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     functions: Object.fromEntries(LOOKUPS.map((lookup) => [lookup.token, functionSpec(lookup)])),
     types: {
       ...Object.fromEntries(
-        [GROUP_SUMMARY, KEY_SUMMARY].map((object) => [
+        Object.values(LISTED_OBJECTS).map((object) => [
           objectToken(object),
           { type: "object", description: object.doc, ...objectSpec(object) },
         ]),

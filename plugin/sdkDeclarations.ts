@@ -7,26 +7,31 @@
 import {
   API_KEY_PROPERTIES,
   type ArgumentDescription,
-  GROUP_SUMMARY,
-  KEY_SUMMARY,
+  LISTED_OBJECTS,
   LOOKUPS,
   type LookupFieldType,
   type LookupObjectDescription,
+  listedObject,
   type PropertyDescription,
+  type PropertyType,
   RETIRED_KEY_FIELDS,
 } from "../provider/model/description.js";
 
 /** The TypeScript type of a schema type. */
-const TS_TYPES: Record<LookupFieldType, string> = {
+const TS_TYPES: Record<PropertyType, string> = {
   string: "string",
   integer: "number",
   number: "number",
   boolean: "boolean",
   "string[]": "string[]",
   "retiredKey[]": "RetiredKey[]",
-  "ApiKeySummary[]": `${KEY_SUMMARY.name}[]`,
-  "GroupSummary[]": `${GROUP_SUMMARY.name}[]`,
 };
+
+/** The TypeScript type of a lookup field's type: a property type, or a list of a listed object. */
+function tsType(type: LookupFieldType): string {
+  const listed = listedObject(type);
+  return listed ? `${listed.name}[]` : TS_TYPES[type as PropertyType];
+}
 
 /** A JSDoc block at `indent`, its text wrapped before column 100, then its tags. */
 function jsDoc(indent: string, text: string, tags: string[] = []): string[] {
@@ -69,7 +74,7 @@ function objectInterface(object: LookupObjectDescription): string[] {
     `export interface ${object.name} {`,
     ...object.fields.flatMap((f) => [
       ...jsDoc("  ", f.doc),
-      `  ${f.name}${f.optional ? "?" : ""}: ${f.sdkType ?? TS_TYPES[f.type]};`,
+      `  ${f.name}${f.optional ? "?" : ""}: ${f.sdkType ?? tsType(f.type)};`,
     ]),
     "}",
     "",
@@ -95,7 +100,7 @@ function argumentsInterface(lookupName: string, args: readonly ArgumentDescripti
 
 /** The lookups' arguments and results, each object type once. */
 function lookupDeclarations(): string[] {
-  const objects = [KEY_SUMMARY, GROUP_SUMMARY];
+  const objects: LookupObjectDescription[] = Object.values(LISTED_OBJECTS);
   for (const lookup of LOOKUPS) if (!objects.includes(lookup.result)) objects.push(lookup.result);
   return [
     ...LOOKUPS.flatMap((l) => (l.args.length === 0 ? [] : argumentsInterface(l.name, l.args))),

@@ -204,6 +204,16 @@ export interface GetModelsArgs {
   group?: string;
 }
 
+/** A group the account may select for a key. */
+export interface GroupSummary {
+  /** The group's name, as `group` takes it. */
+  name: string;
+  /** The group's price multiplier; absent for `auto` (the service picks a group per request). */
+  ratio?: number;
+  /** The group's description, as the service writes it. */
+  description: string;
+}
+
 /** A key as the lookups return it: never its value. */
 export interface ApiKeySummary {
   /** The display name. */
@@ -236,16 +246,6 @@ export interface ApiKeySummary {
   createdAt: string;
   /** When the key was last charged (ISO-8601 UTC). */
   accessedAt: string;
-}
-
-/** A group the account may select for a key. */
-export interface GroupSummary {
-  /** The group's name, as `group` takes it. */
-  name: string;
-  /** The group's price multiplier; absent for `auto` (the service picks a group per request). */
-  ratio?: number;
-  /** The group's description, as the service writes it. */
-  description: string;
 }
 
 /** What `getApiKeys` returns. */

@@ -252,7 +252,7 @@ export const PROVIDER_CONFIG: readonly ConfigDescription[] = [
 ];
 
 /** The type of a lookup's field: a property type, or a list of one of the lookups' object types. */
-export type LookupFieldType = PropertyType | "ApiKeySummary[]" | "GroupSummary[]";
+export type LookupFieldType = PropertyType | keyof typeof LISTED_OBJECTS;
 
 /** One field of what a lookup returns. */
 export interface SummaryFieldDescription {
@@ -326,6 +326,17 @@ export const GROUP_SUMMARY: LookupObjectDescription = {
     { name: "description", type: "string", doc: "The group's description, as the service writes it." },
   ],
 };
+
+/**
+ * The object types the lookups return in lists, by the list's type: the schema's shared `types`
+ * and the SDK's interfaces of the same names.
+ */
+export const LISTED_OBJECTS = { "GroupSummary[]": GROUP_SUMMARY, "ApiKeySummary[]": KEY_SUMMARY } as const;
+
+/** The object type a field's type lists, or undefined when it is a property type. */
+export function listedObject(type: LookupFieldType): LookupObjectDescription | undefined {
+  return type in LISTED_OBJECTS ? LISTED_OBJECTS[type as keyof typeof LISTED_OBJECTS] : undefined;
+}
 
 /** One lookup function: `name` in TypeScript, `token` in the schema. */
 export interface LookupDescription {
