@@ -41,6 +41,11 @@ export function fieldsOf(inputs: CometApiKeyInputs, remainingQuota: number): Api
   };
 }
 
+/** The fields a create sends: the declared inputs, the allotment as the remaining quota. */
+export function createFields(inputs: CometApiKeyInputs): ApiKeyFields {
+  return fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0));
+}
+
 /** The live remaining quota, as a full update may send it (the service refuses negative values on limited keys). */
 export function limitedRemain(record: ApiKeyRecord): number {
   return record.unlimitedQuota ? record.remainingQuota : Math.max(0, record.remainingQuota);

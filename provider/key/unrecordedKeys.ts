@@ -34,7 +34,7 @@ import type { ApiKeyRecord } from "../service/client.js";
 
 import type { CometApiKeyInputs } from "./inputs.js";
 import { everyKey } from "./lookups.js";
-import { fieldsOf, sameFields } from "./recordMapping.js";
+import { createFields, sameFields } from "./recordMapping.js";
 import type { Session } from "./session.js";
 
 /** What one provider process learned of the keys the state holds. */
@@ -74,9 +74,6 @@ export class RecordedKeys {
   }
 }
 
-/** The inputs of a create that the lookup needs. */
-export type CreateIdentity = CometApiKeyInputs;
-
 /** What a create does about keys a stopped run left with its name. */
 export type UnrecordedVerdict = { kind: "create" } | { kind: "adopt"; record: ApiKeyRecord };
 
@@ -104,7 +101,7 @@ function keysBeforeCreates(s: Session): Promise<ApiKeyRecord[]> {
  */
 export async function unrecordedKeysFor(
   s: Session,
-  create: CreateIdentity,
+  create: CometApiKeyInputs,
   recorded: RecordedKeys,
   warn: (message: string) => void,
 ): Promise<UnrecordedVerdict> {
@@ -171,7 +168,7 @@ function warnAboutAlike(
   resource: string,
   warn: (message: string) => void,
 ): void {
-  const fields = fieldsOf(create, create.quota ?? 0);
+  const fields = createFields(create);
   const alike = unaccounted.filter(
     (r) => neverUsed(r) && sameFields(r, { ...fields, name: r.name }, !create.unlimitedQuota),
   );

@@ -6,6 +6,7 @@ import { KeyNotFoundError, WrongAccountError } from "../../errors/index.js";
 import type { ApiKeyRecord } from "../../service/client.js";
 import type { CometApiKeyInputs } from "../inputs.js";
 import { outputsOf } from "../recordMapping.js";
+import { graceOf, recordCreated } from "../retirement.js";
 import type { Session } from "../session.js";
 import { converge } from "./converge.js";
 import { initFailure } from "./initFailure.js";
@@ -14,7 +15,8 @@ import { keyValueOf } from "./keyValue.js";
 /**
  * Takes over an existing key and converges it to the declared inputs: key `adoptKeyId`, or
  * `left`, a key a stopped run created for this resource (its allotment is the declared quota,
- * less what was used since: nothing is given back).
+ * less what was used since: nothing is given back). Recorded as this run's new key for its name,
+ * as a created one is (`recordCreated`).
  */
 export async function adopt(
   s: Session,
@@ -66,6 +68,8 @@ export async function adopt(
       attemptingRevival: true,
     });
     const key = await keyValueOf(s, record);
+    // In a replacement, the key held before is retired (not deleted) only when this one has a grace.
+    recordCreated(s, inputs.name, id, graceOf(inputs));
     return {
       id: String(id),
       outs: outputsOf(inputs, record, key, s.settings.baseUrl, s.client.serverNow()),

@@ -7,7 +7,7 @@ import { assertFieldsHeld } from "../../model/fieldRules.js";
 import { type ApiKeyRecord, WireKeyStatus } from "../../service/client.js";
 import { toIso } from "../../shared/timestamp.js";
 import { checkedInputs } from "../recordedValues.js";
-import { fieldsOf, outputsOf } from "../recordMapping.js";
+import { createFields, fieldsOf, outputsOf } from "../recordMapping.js";
 import { graceOf, recordCreated } from "../retirement.js";
 import { rotationScheduleOf } from "../rotation.js";
 import { unrecordedKeysFor } from "../unrecordedKeys.js";
@@ -28,10 +28,7 @@ export async function create(
   // Before anything is written: whose token this is (a wrong user id fails here, not as a stray key).
   const me = await s.caller();
   if (inputs.adoptKeyId !== undefined) {
-    const adopted = await adopt(s, inputs, me.id);
-    // Adopting another key in a replacement: the key held before is retired only with retireAfter.
-    recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
-    return adopted;
+    return adopt(s, inputs, me.id);
   }
   const schedule = inputs.expiresAt === undefined ? rotationScheduleOf(inputs) : undefined;
   // Reveal batches wait for this create's value, except while the rate limit holds it back;
@@ -50,14 +47,12 @@ export async function create(
     const { record } = left;
     // Its rotation schedule started when the stopped run created it.
     if (schedule) inputs = { ...inputs, expiresAt: toIso(record.createdAt + schedule.rotateAfter) };
-    const adopted = await adopt(s, inputs, me.id, record);
-    recordCreated(s, inputs.name, Number(adopted.id), graceOf(inputs));
-    return adopted;
+    return adopt(s, inputs, me.id, record);
   }
   if (schedule) inputs = { ...inputs, expiresAt: toIso(s.client.serverNow() + schedule.rotateAfter) };
   let record: ApiKeyRecord;
   try {
-    record = await s.resolver.createKey(fieldsOf(inputs, inputs.unlimitedQuota ? 0 : (inputs.quota ?? 0)), {
+    record = await s.resolver.createKey(createFields(inputs), {
       onHeldBack: hold.park,
       onSend: hold.resume,
     });
